@@ -1,0 +1,160 @@
+"""Fetch stage: polite HTTP GETs with conditional requests, retries, size caps and safe redirects.
+
+The Fetcher receives an httpx.AsyncClient; it never builds one, so tests hand in a client
+pointed at the loopback server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from ingest.document import RawDocument, utcnow
+from ingest.ratelimit import HostLimiter
+from ingest.snapshots import SnapshotWriter
+
+log = logging.getLogger(__name__)
+RETRY_STATUS = {429, 500, 502, 503, 504}
+ACCEPT = "text/html,application/xhtml+xml,application/pdf,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+
+
+@dataclass
+class FetchResult:
+    url: str
+    status: int = 0
+    raw: RawDocument | None = None
+    not_modified: bool = False
+    error: str | None = None  # a short reason for the summary, e.g. "HTTP 500", "timeout", "too large"
+    final_url: str | None = None
+    warc: str | None = None
+    attempts: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.raw is not None
+
+    @property
+    def content_hash(self) -> str | None:
+        return hashlib.sha1(self.raw.content).hexdigest() if self.raw else None
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def same_site(a: str, b: str) -> bool:
+    return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+
+
+class TooLarge(Exception):
+    pass
+
+
+class Fetcher:
+    def __init__(self, client: httpx.AsyncClient, limiter: HostLimiter, *, user_agent: str,
+                 max_retries: int = 3, backoff_base: float = 1.0, max_backoff: float = 60.0,
+                 max_bytes: int = 8_000_000, snapshots: SnapshotWriter | None = None):
+        self.client = client
+        self.limiter = limiter
+        self.user_agent = user_agent
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.max_backoff = max_backoff
+        self.max_bytes = max_bytes
+        self.snapshots = snapshots
+
+    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                  max_redirects: int = 5) -> FetchResult:
+        """GET ``url`` politely; follows same-site redirects only."""
+        headers = {"User-Agent": self.user_agent, "Accept": ACCEPT, "Accept-Language": "nb,nn;q=0.9,en;q=0.5"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        result = FetchResult(url=url)
+        for _ in range(max_redirects + 1):
+            result = await self._get_once(current, headers)
+            result.url = url
+            if result.status in (301, 302, 303, 307, 308) and "location" in result.headers:
+                target = urljoin(current, result.headers["location"])
+                if not same_site(target, url):
+                    result.error = f"redirect to another site ({urlsplit(target).netloc})"
+                    return result
+                current = target
+                continue
+            result.final_url = current
+            return result
+        result.error = "too many redirects"
+        return result
+
+    async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+        attempt = 0
+        while True:
+            attempt += 1
+            async with self.limiter.slot(url):
+                await self.limiter.wait(url)
+                try:
+                    result = await self._request(url, headers)
+                except httpx.TimeoutException:
+                    result = FetchResult(url=url, error="timeout")
+                except TooLarge as exc:
+                    return FetchResult(url=url, error=str(exc), attempts=attempt)
+                except httpx.HTTPError as exc:
+                    result = FetchResult(url=url, error=f"network error: {type(exc).__name__}")
+            result.attempts = attempt
+            retryable = result.status in RETRY_STATUS or (result.status == 0 and result.error is not None)
+            if not retryable or attempt > self.max_retries:
+                if result.status and result.status >= 400 and not result.error:
+                    result.error = f"HTTP {result.status}"
+                return result
+            delay = retry_after_seconds(result.headers.get("retry-after"))
+            if delay is None:
+                delay = self.backoff_base * 2 ** (attempt - 1) * (0.75 + random.random() / 2)
+            delay = min(delay, self.max_backoff)
+            if result.status in (429, 503):
+                self.limiter.push_back(url, delay)
+            log.info("retrying %s in %.1fs (attempt %d: %s)", url, delay, attempt, result.error or result.status)
+            await asyncio.sleep(delay)
+
+    async def _request(self, url: str, headers: dict[str, str]) -> FetchResult:
+        async with self.client.stream("GET", url, headers=headers, follow_redirects=False) as resp:
+            hdrs = {k.lower(): v for k, v in resp.headers.items()}
+            result = FetchResult(url=url, status=resp.status_code, headers=hdrs)
+            if resp.status_code == 304:
+                result.not_modified = True
+                return result
+            if resp.status_code != 200:
+                return result
+            declared = int(hdrs.get("content-length", "0") or 0)
+            if declared > self.max_bytes:
+                raise TooLarge(f"too large ({declared} bytes > {self.max_bytes})")
+            body = bytearray()
+            async for part in resp.aiter_bytes():
+                body.extend(part)
+                if len(body) > self.max_bytes:
+                    raise TooLarge(f"too large (over {self.max_bytes} bytes)")
+        raw = RawDocument(url=url, content=bytes(body), content_type=hdrs.get("content-type", "application/octet-stream"),
+                          fetched_at=utcnow(), status=200, etag=hdrs.get("etag"), last_modified=hdrs.get("last-modified"))
+        result.raw = raw
+        if self.snapshots is not None:
+            result.warc = self.snapshots.write(url, 200, list(resp.headers.items()), raw.content)
+        return result
