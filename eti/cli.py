@@ -1,0 +1,199 @@
+"""The ``eti`` command. Builds settings and heavy objects once, here at the edge."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eti.settings import Settings
+
+app = typer.Typer(help="ETI - Enklere tilgang til informasjon.", no_args_is_help=True, add_completion=False)
+console = Console(stderr=False)
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="State folder (default $ETI_DATA_DIR or ./data).")]
+SourcesOpt = Annotated[Path | None, typer.Option("--sources", help="A sources file (default sources.yaml).")]
+OnlyOpt = Annotated[str | None, typer.Option("--only", help="Comma-separated source ids.")]
+
+
+def _settings(data_dir: Path | None, sources: Path | None = None) -> Settings:
+    s = Settings()
+    if data_dir is not None:
+        s.data_dir = data_dir
+    if sources is not None:
+        s.sources_file = sources
+    return s
+
+
+def _load_sources(settings: Settings, only: str | None):
+    from ingest.adapters import adapter_names
+    from ingest.sources import SourcesError, load_sources
+
+    try:
+        sources = load_sources(settings.sources_file, adapter_names())
+    except SourcesError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if only:
+        wanted = {x.strip() for x in only.split(",") if x.strip()}
+        unknown = wanted - {s.id for s in sources}
+        if unknown:
+            console.print(f"[red]unknown source id(s): {', '.join(sorted(unknown))}[/red]")
+            raise typer.Exit(2)
+        sources = [s for s in sources if s.id in wanted]
+    return sources
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+async def _ingest(settings: Settings, sources, rebuild: bool):
+    import httpx
+
+    from ingest.catalog import Catalog
+    from ingest.pipeline import Ingestor
+
+    catalog = Catalog(settings.catalog_path)
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        tasks = {s.id: progress.add_task(f"{s.id} ({s.sector.value})", total=s.max_pages) for s in sources}
+
+        def on_page(source_id: str, n: int) -> None:
+            progress.update(tasks[source_id], completed=n)
+
+        timeout = settings.request_timeout_s
+        async with httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
+                                     headers={"User-Agent": settings.user_agent}) as client:
+            ingestor = Ingestor(settings, catalog, client, on_page)
+            for source in sources:
+                stats = await (ingestor.rebuild(source) if rebuild else ingestor.run(source))
+                progress.update(tasks[source.id], completed=stats.fetched + stats.unchanged + stats.failed,
+                                total=stats.fetched + stats.unchanged + stats.failed or 1)
+                results.append(stats)
+    return catalog, results
+
+
+def _publish(settings: Settings, catalog, rebuild: bool = False):
+    from eti.embed import EmbeddingCache, build_embedder
+    from eti.index.publish import publish
+    from eti.index.versions import IndexVersions
+
+    todo = catalog.count_chunks()
+    embedder = build_embedder(settings)
+    cache = EmbeddingCache(settings.embed_cache_path)
+    with Progress(TextColumn("embedding + publishing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        task = progress.add_task("publish", total=todo or 1)
+        result = publish(catalog, embedder, cache, IndexVersions(settings.index_dir), rebuild=rebuild,
+                         keep=settings.keep_index_versions,
+                         on_progress=lambda done, total: progress.update(task, completed=done, total=total or 1))
+    cache.close()
+    return result
+
+
+@app.command()
+def crawl(sources: SourcesOpt = None, data_dir: DataDir = None, only: OnlyOpt = None,
+          verbose: Annotated[bool, typer.Option("-v", "--verbose")] = False) -> None:
+    """Crawl (or collect) sources into the catalog, then publish a new index version."""
+    from ingest.summary import print_summary
+
+    _logging(verbose)
+    settings = _settings(data_dir, sources)
+    selected = _load_sources(settings, only)
+    catalog, stats = asyncio.run(_ingest(settings, selected, rebuild=False))
+    result = _publish(settings, catalog)
+    print_summary(console, stats, result)
+    catalog.close()
+
+
+@app.command()
+def index(rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-extract from raw snapshots, no network.")] = False,
+          sources: SourcesOpt = None, data_dir: DataDir = None, only: OnlyOpt = None,
+          verbose: Annotated[bool, typer.Option("-v", "--verbose")] = False) -> None:
+    """Publish the catalog as a new index version; --rebuild re-extracts everything first."""
+    from ingest.catalog import Catalog
+    from ingest.summary import print_summary
+
+    _logging(verbose)
+    settings = _settings(data_dir, sources)
+    if rebuild:
+        selected = _load_sources(settings, only)
+        catalog, stats = asyncio.run(_ingest(settings, selected, rebuild=True))
+    else:
+        catalog, stats = Catalog(settings.catalog_path), []
+    result = _publish(settings, catalog, rebuild=rebuild)
+    print_summary(console, stats, result)
+    catalog.close()
+
+
+@app.command("sources")
+def sources_cmd(sources: SourcesOpt = None, data_dir: DataDir = None,
+                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List every declared source with sector, documents, chunks and last crawl."""
+    from ingest.catalog import Catalog
+
+    settings = _settings(data_dir, sources)
+    declared = _load_sources(settings, None)
+    overview = Catalog(settings.catalog_path).source_overview() if settings.catalog_path.exists() else {}
+    rows = []
+    for s in declared:
+        o = overview.get(s.id, {})
+        rows.append({"id": s.id, "name": s.name, "sector": s.sector.value, "adapter": s.adapter,
+                     "municipality": s.municipality, "language": s.language, "documents": o.get("documents", 0),
+                     "pages": o.get("pages", 0), "chunks": o.get("chunks", 0), "failed": o.get("failed", 0),
+                     "last_crawl": o.get("last_crawl")})
+    if as_json:
+        console.print_json(json.dumps(rows))
+        return
+    table = Table(title=f"Sources ({settings.sources_file})")
+    for col in ("id", "sector", "adapter", "kommune", "lang", "documents", "chunks", "failed", "last crawl"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["id"], r["sector"], r["adapter"], r["municipality"] or "", r["language"],
+                      str(r["documents"]), str(r["chunks"]), str(r["failed"]), r["last_crawl"] or "never")
+    console.print(table)
+
+
+@app.command()
+def up(data_dir: DataDir = None, sources: SourcesOpt = None) -> None:
+    """The main job: build the default index if it is missing, print the summary, then serve."""
+    from eti.index.versions import IndexVersions
+    from ingest.summary import print_summary
+
+    _logging(False)
+    settings = _settings(data_dir, sources)
+    if IndexVersions(settings.index_dir).current() is None:
+        console.print(f"No index in {settings.data_dir}: building the default index "
+                      f"({', '.join(settings.default_sources)}) - no network needed.")
+        selected = _load_sources(settings, ",".join(settings.default_sources))
+        catalog, stats = asyncio.run(_ingest(settings, selected, rebuild=False))
+        result = _publish(settings, catalog)
+        print_summary(console, stats, result)
+        catalog.close()
+    else:
+        console.print(f"Index present in {settings.index_dir}.")
+    sources_cmd(sources=sources, data_dir=data_dir, as_json=False)
+    try:
+        from eti.api import serve as _serve  # noqa: F401  (exists once the API is built)
+    except ImportError:
+        console.print("The answering API is not part of this build yet; the index is ready.")
+        return
+    _serve.run(settings)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
