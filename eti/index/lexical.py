@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from importlib import resources
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 import Stemmer
 
 _TOKEN = re.compile(r"\w+", re.U)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
 
 def _stopwords() -> frozenset[str]:
