@@ -32,7 +32,7 @@ class ChunkParams:
 
 def _splitter(p: ChunkParams) -> RecursiveCharacterTextSplitter:
     return RecursiveCharacterTextSplitter(
-        chunk_size=p.max_tokens,
+        chunk_size=int(p.max_tokens * 0.92),  # its length sums pieces; ours is not additive
         chunk_overlap=p.overlap_tokens,
         length_function=approx_tokens,
         separators=["\n\n", "\n", ". ", "; ", ", ", " "],
