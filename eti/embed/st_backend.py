@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from eti.embed.base import Kind, normalise, register_embedder
@@ -17,8 +19,11 @@ class SentenceTransformerEmbedder:
                 "the sentence-transformers embedder needs `pip install torch==2.13.0 'eti[st]'`"
             ) from exc
         self._model = SentenceTransformer(model, device="cpu")
-        self.dim = int(self._model.get_sentence_embedding_dimension())
-        self.name = f"st-{model.rstrip('/').rsplit('/', 1)[-1]}"
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        parts = [p for p in model.rstrip("/").split("/") if p]
+        label = parts[-2] if len(parts) > 1 and parts[-1] == "model" else parts[-1]
+        self.name = f"st-{label}-{hashlib.sha1(model.encode()).hexdigest()[:6]}"
         self.batch_size = batch_size
         # E5-family models expect "query: " / "passage: " prefixes; others do not.
         self.prefixes = ("e5" in model.lower()) if prefixes is None else prefixes

