@@ -6,7 +6,7 @@ from ingest.adapters.html import HtmlLayout, register_layout
 
 LAYOUT = HtmlLayout(
     content=["main article", "main", "#main-content"],
-    drop=["[class*=feedback]", "[class*=related]", "[class*=sidebar]"],
+    drop=["[class*=feedback]", "[class*=related]", "[class*=sidebar]", "[class*=last-updated]"],
     updated=["[class*=last-updated]", "[class*=updated]", "time"],
 )
 

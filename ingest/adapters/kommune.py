@@ -6,7 +6,7 @@ from ingest.adapters.html import HtmlLayout, register_layout
 
 LAYOUT = HtmlLayout(
     content=["main article", "main #content", "main", "#content", "article", ".content"],
-    drop=["[class*=selvbetjening]", "[class*=related]", "[class*=kontakt-boks]"],
+    drop=["[class*=selvbetjening]", "[class*=related]", "[class*=kontakt-boks]", "[class*=oppdatert]"],
     updated=["[class*=updated]", "[class*=oppdatert]", "[class*=dato]", "time"],
 )
 

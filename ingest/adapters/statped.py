@@ -6,7 +6,7 @@ from ingest.adapters.html import HtmlLayout, register_layout
 
 LAYOUT = HtmlLayout(
     content=["main article", "main"],
-    drop=["[class*=related]", "[class*=contact-box]"],
+    drop=["[class*=related]", "[class*=contact-box]", "[class*=updated]"],
     updated=["[class*=updated]", "time"],
 )
 

@@ -6,7 +6,7 @@ from ingest.adapters.html import HtmlLayout, register_layout
 
 LAYOUT = HtmlLayout(
     content=["main article", "main", "#content"],
-    drop=["[class*=toc]", "[class*=tools]", "[class*=related]"],
+    drop=["[class*=toc]", "[class*=tools]", "[class*=related]", "[class*=dato]"],
     updated=["[class*=updated]", "[class*=dato]", "time"],
 )
 
