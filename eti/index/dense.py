@@ -77,3 +77,10 @@ class DenseIndex:
             return {}
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         return {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+
+    def get_with_vectors(self, ids: list[str]) -> dict[str, tuple[str, dict, np.ndarray]]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        return {i: (d, m, np.asarray(e, dtype=np.float32))
+                for i, d, m, e in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)}

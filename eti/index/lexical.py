@@ -62,8 +62,31 @@ class LexicalIndex:
         vocab = json.loads((folder / "analyzer_vocab.json").read_text(encoding="utf-8"))
         return cls(bm25, vocab, ids, analyzer or Analyzer())
 
+    def query_tokens(self, query: str) -> list[int]:
+        """Token ids for a query; an unknown compound is split into known parts ("pleiepengesøknad")."""
+        ids: list[int] = []
+        for word in [w for w in _TOKEN.findall(query.lower()) if w not in self.analyzer._stop]:
+            stem = self.analyzer._stemmer.stemWord(word)
+            if stem in self.vocab:
+                ids.append(self.vocab[stem])
+            else:
+                ids.extend(self._split_compound(word))
+        return ids
+
+    def _split_compound(self, word: str) -> list[int]:
+        stem = self.analyzer._stemmer.stemWord
+        for i in range(len(word) - 3, 3, -1):  # prefer the longest known first part
+            left, right = word[:i], word[i:]
+            right_id = self.vocab.get(stem(right))
+            if right_id is None:
+                continue
+            for candidate in (left, left[:-1] if left.endswith(("s", "e")) else None):
+                if candidate and len(candidate) >= 3 and (left_id := self.vocab.get(stem(candidate))) is not None:
+                    return [left_id, right_id]
+        return []
+
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
-        tokens = [self.vocab[t] for t in self.analyzer(query) if t in self.vocab]
+        tokens = self.query_tokens(query)
         if not tokens or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
         s = self.bm25.get_scores(tokens)

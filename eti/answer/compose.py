@@ -1,0 +1,122 @@
+"""Default answer mode, no LLM: an answer composed of sentences taken from the sources.
+
+Shape: a short summary (the most relevant sentences), per-sector bullets, then "Neste steg"
+where the sources say who to contact, how to apply or where to complain. Every sentence from
+a source carries its [n]; the only other words are the fixed phrases in prompts/templates.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from eti.answer.context import AskContext, Citation
+from eti.answer.guardrails.patterns import matches
+from eti.answer.templates import Templates
+from eti.index.lexical import Analyzer
+from eti.retrieve import Hit
+
+SECTOR_ORDER = ["health", "welfare", "education", "municipal", "legal"]
+NEXT_STEP_SECTION = re.compile(r"slik søk|søknad|slik søkj|klage|klaga|kontakt|hvem kan hjelpe|kven kan hjelpe|"
+                               r"neste steg|how to apply|søke|søkje", re.I)
+ACTION_START = re.compile(r"^(- )?(søk|send|kontakt|ta kontakt|ring|be om|spør|spør om|klag|du kan søke|du søker|"
+                          r"søknaden|du kan klage|fyll ut|logg inn|gå til)\b", re.I)
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"(])")
+
+
+@dataclass
+class Sentence:
+    text: str
+    hit: Hit
+    rank: int  # the hit's rank
+    order: int  # position in the chunk
+    score: float = 0.0
+
+
+def split_sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("- "):
+            out.append(line[2:].strip())
+            continue
+        out.extend(s.strip() for s in _SENT_END.split(line) if s.strip())
+    return out
+
+
+def _clean(sentence: str) -> str:
+    sentence = re.sub(r"^[A-ZÆØÅ][\wæøå ?-]{2,40}\?: ", "", sentence)  # merged-heading prefix "Hvem kan få det?: "
+    return sentence.strip()
+
+
+class Composer:
+    def __init__(self, analyzer: Analyzer, templates: Templates, injection_patterns: tuple):
+        self.analyzer = analyzer
+        self.templates = templates
+        self.injection = injection_patterns
+
+    def _candidates(self, hits: list[Hit], query_stems: set[str]) -> list[Sentence]:
+        out: list[Sentence] = []
+        seen: set[str] = set()
+        for rank, hit in enumerate(hits):
+            for order, raw in enumerate(split_sentences(hit.chunk.text)):
+                s = _clean(raw)
+                key = s.lower()
+                if len(s) < 25 or len(s) > 450 or key in seen or matches(self.injection, s):
+                    continue
+                seen.add(key)
+                stems = set(self.analyzer(s))
+                overlap = len(stems & query_stems) / max(1, len(query_stems))
+                # relevance: lexical overlap, the hit's rank and dense similarity, earlier sentences first
+                score = overlap + 0.6 * hit.dense_similarity - 0.04 * rank - 0.02 * min(order, 5)
+                out.append(Sentence(s, hit, rank, order, score))
+        return out
+
+    def compose(self, ctx: AskContext, query: str) -> None:
+        lang = ctx.language
+        hits = ctx.hits
+        query_stems = set(self.analyzer(query))
+        cands = self._candidates(hits, query_stems)
+        if not cands:
+            return
+        citations: dict[str, Citation] = {}
+
+        def cite(s: Sentence) -> str:
+            c = s.hit.chunk
+            if c.id not in citations:
+                citations[c.id] = Citation(
+                    n=len(citations) + 1, url=c.url, title=c.title, sector=c.sector, source_id=c.source_id,
+                    section=c.section, snippet=c.text[:300], last_modified=c.updated, fetched_at=c.fetched_at,
+                    doc_id=c.doc_id)
+            return f"{s.text} [{citations[c.id].n}]"
+
+        used: set[str] = set()
+        top_sim = max(h.dense_similarity for h in hits)
+        summary_pool = sorted((s for s in cands if s.rank <= 1), key=lambda s: s.score, reverse=True)
+        summary = sorted(summary_pool[:2], key=lambda s: (s.rank, s.order))
+        used.update(s.text for s in summary)
+        parts = [" ".join(cite(s) for s in summary)]
+
+        relevant = [h for h in hits if h.dense_similarity >= top_sim - 0.05]
+        sectors = sorted({h.chunk.sector for h in relevant},
+                         key=lambda sec: min(i for i, h in enumerate(hits) if h.chunk.sector == sec))
+        next_steps = [s for s in cands if s.rank < 4 and s.text not in used and s.hit in relevant and (
+            NEXT_STEP_SECTION.search(s.hit.chunk.section.rsplit(" > ", 1)[-1]) or ACTION_START.search(s.text))]
+        next_steps = sorted(next_steps, key=lambda s: s.score, reverse=True)[:3]
+        step_texts = {s.text for s in next_steps}
+        for sector in sectors:
+            pool = [s for s in cands if s.hit.chunk.sector == sector and s.text not in used
+                    and s.text not in step_texts and s.hit in relevant]
+            best = sorted(pool, key=lambda s: s.score, reverse=True)[:2]
+            if not best:
+                continue
+            used.update(s.text for s in best)
+            label = self.templates.sector(lang, sector)
+            parts.append(f"**{label}**\n" + "\n".join(f"- {cite(s)}" for s in best))
+        if next_steps:
+            parts.append(f"**{self.templates.get(lang, 'next_steps')}**\n"
+                         + "\n".join(f"- {cite(s)}" for s in next_steps))
+        ctx.answer = "\n\n".join(p for p in parts if p)
+        ctx.citations = sorted(citations.values(), key=lambda c: c.n)

@@ -1,0 +1,48 @@
+"""Retrieval stage and the calibrated confidence: below it the answer is `no_answer`, never a guess."""
+
+from __future__ import annotations
+
+import time
+
+from eti.answer.context import AskContext, Status
+from eti.answer.services import Services
+
+
+def retrieve(ctx: AskContext, services: Services) -> None:
+    t = time.perf_counter()
+    result = services.retriever.search(ctx.retrieval_query or ctx.redacted, ctx.filters)
+    ctx.hits = result.hits
+    ctx.timings_ms.update({f"retrieve_{k}": v for k, v in result.timings_ms.items()})
+    ctx.timings_ms["retrieve"] = (time.perf_counter() - t) * 1000
+
+
+def lexical_coverage(ctx: AskContext, services: Services) -> float:
+    """Share of the query's content words (stemmed) that the top hits contain."""
+    analyzer = services.retriever.reader.lexical.analyzer
+    query = set(analyzer(ctx.retrieval_query or ctx.redacted))
+    if not query:
+        return 0.0
+    found: set[str] = set()
+    for h in ctx.hits[:3]:
+        found |= set(analyzer(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}"))
+    return len(query & found) / len(query)
+
+
+def score(ctx: AskContext, services: Services) -> float:
+    cfg = services.config
+    if not ctx.hits:
+        return 0.0
+    top = max(h.dense_similarity for h in ctx.hits[:3])
+    floor = cfg.dense_floor if ctx.language in ("nb", "nn") else cfg.dense_floor_other_language
+    dense_part = min(1.0, max(0.0, (top - floor) / (cfg.dense_ceiling - floor)))
+    lexical = lexical_coverage(ctx, services) if ctx.language in ("nb", "nn") else cfg.lexical_prior_other_language
+    return cfg.dense_share * dense_part + (1 - cfg.dense_share) * lexical
+
+
+def gate(ctx: AskContext, services: Services) -> None:
+    ctx.confidence = score(ctx, services)
+    if ctx.confidence < services.config.min_confidence:
+        key = "no_answer_municipal" if ctx.filters.municipality else "no_answer"
+        ctx.answer = services.templates.get(ctx.language, key)
+        ctx.hits = []
+        ctx.stop(Status.no_answer, "low_confidence")

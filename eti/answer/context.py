@@ -1,0 +1,59 @@
+"""The typed context one question travels through, stage by stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from eti.retrieve import Filters, Hit
+
+
+class Status(StrEnum):
+    answered = "answered"
+    no_answer = "no_answer"
+    refused = "refused"
+    emergency = "emergency"
+
+
+@dataclass
+class Citation:
+    n: int
+    url: str
+    title: str
+    sector: str
+    source_id: str
+    section: str
+    snippet: str
+    last_modified: str | None
+    fetched_at: str | None
+    doc_id: str = ""
+
+
+@dataclass
+class AskContext:
+    question: str  # as received; never logged or stored (see `redacted`)
+    filters: Filters = field(default_factory=Filters)
+    requested_language: str | None = None
+    conversation_id: str | None = None
+    mode: str = "default"  # default | llm
+
+    redacted: str = ""
+    pii_found: list[str] = field(default_factory=list)
+    language: str = "nb"
+    injection_flagged: bool = False
+    retrieval_query: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    confidence: float = 0.0
+    status: Status | None = None  # set by the stage that decides; None while running
+    reason: str = ""  # why a stage stopped the run (e.g. "low_confidence", "off_topic")
+    answer: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    llm_fallback: str | None = None  # why the LLM answer was not used, when it was not
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def stop(self, status: Status, reason: str = "") -> None:
+        self.status, self.reason = status, reason
+
+    @property
+    def stopped(self) -> bool:
+        return self.status is not None

@@ -1,0 +1,1 @@
+"""Input guardrails, each one stage: personal data, emergencies, medical advice, injected instructions."""

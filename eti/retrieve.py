@@ -1,0 +1,216 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (bm25s) fused with reciprocal rank fusion.
+
+Filters (sector, source, language) are hard; a municipality boosts that kommune's chunks,
+keeps national ones and pushes other kommuner's down. Near-duplicates are collapsed and a
+question that spans sectors keeps each relevant sector among the hits.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel
+
+from eti.embed.base import Embedder
+from eti.index.reader import IndexReader
+from ingest.document import Chunk
+
+Mode = Literal["hybrid", "dense", "bm25"]
+_WORD = re.compile(r"\w+")
+
+
+class RetrievalConfig(BaseModel):
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    candidates: int = 40
+    municipality_boost: float = 1.5
+    other_municipality_penalty: float = 0.5
+    near_duplicate_jaccard: float = 0.8
+    max_hits: int = 8
+    # confidence = dense_share * dense part + (1 - dense_share) * lexical coverage (see answer/confidence.py)
+    dense_floor: float = 0.80
+    dense_floor_other_language: float = 0.78
+    dense_ceiling: float = 0.90
+    dense_share: float = 0.6
+    lexical_prior_other_language: float = 0.5
+    min_confidence: float = 0.5
+
+    @classmethod
+    def load(cls) -> RetrievalConfig:
+        text = resources.files("eti.data").joinpath("retrieval.yaml").read_text(encoding="utf-8")
+        return cls.model_validate(yaml.safe_load(text))
+
+
+def load_synonyms() -> dict[str, list[str]]:
+    text = resources.files("eti.data").joinpath("synonyms.yaml").read_text(encoding="utf-8")
+    return {str(k).lower(): [str(x) for x in v] for k, v in (yaml.safe_load(text) or {}).items()}
+
+
+@dataclass
+class Filters:
+    sectors: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    municipality: str | None = None
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float  # fused (RRF) score after boosts
+    dense_similarity: float  # cosine between query and chunk (computed for every hit)
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    lexical_score: float = 0.0
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    query_vector: np.ndarray
+    timings_ms: dict[str, float]
+    expanded_query: str
+
+
+def expand_query(query: str, synonyms: dict[str, list[str]]) -> str:
+    extra: list[str] = []
+    for w in _WORD.findall(query.lower()):
+        extra.extend(synonyms.get(w, []))
+    for phrase, words in synonyms.items():  # multi-word keys like "pp-tjeneste"
+        if "-" in phrase and phrase in query.lower():
+            extra.extend(words)
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
+
+
+class Retriever:
+    def __init__(self, reader: IndexReader, embedder: Embedder, config: RetrievalConfig | None = None,
+                 synonyms: dict[str, list[str]] | None = None):
+        self.reader = reader
+        self.embedder = embedder
+        self.config = config or RetrievalConfig.load()
+        self.synonyms = load_synonyms() if synonyms is None else synonyms
+        rows = reader.rows
+        self._sector = np.array([r[1] for r in rows], dtype=object)
+        self._source = np.array([r[0] for r in rows], dtype=object)
+        self._kommune = np.array([r[2] for r in rows], dtype=object)
+        self._lang = np.array([r[3] for r in rows], dtype=object)
+
+    # -- filters ------------------------------------------------------------------------
+    def _mask(self, f: Filters) -> np.ndarray | None:
+        if not (f.sectors or f.sources or f.languages):
+            return None
+        mask = np.ones(len(self._sector), dtype=bool)
+        if f.sectors:
+            mask &= np.isin(self._sector, f.sectors)
+        if f.sources:
+            mask &= np.isin(self._source, f.sources)
+        if f.languages:
+            mask &= np.isin(self._lang, f.languages)
+        return mask.astype(np.float32)
+
+    @staticmethod
+    def _where(f: Filters) -> dict | None:
+        clauses = []
+        if f.sectors:
+            clauses.append({"sector": {"$in": f.sectors}})
+        if f.sources:
+            clauses.append({"source_id": {"$in": f.sources}})
+        if f.languages:
+            clauses.append({"language": {"$in": f.languages}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    # -- search -------------------------------------------------------------------------
+    def search(self, query: str, filters: Filters | None = None, mode: Mode = "hybrid",
+               k: int | None = None) -> Retrieval:
+        f = filters or Filters()
+        cfg = self.config
+        k = k or cfg.max_hits
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        qvec = self.embedder.embed([query], "query")[0]
+        timings["embed"] = (time.perf_counter() - t) * 1000
+        expanded = expand_query(query, self.synonyms)
+
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        t = time.perf_counter()
+        if mode in ("hybrid", "dense"):
+            dense = self.reader.dense.search(qvec, cfg.candidates, where=self._where(f))
+        timings["dense"] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        if mode in ("hybrid", "bm25"):
+            lexical = self.reader.lexical.search(expanded, cfg.candidates, mask=self._mask(f))
+        timings["lexical"] = (time.perf_counter() - t) * 1000
+
+        t = time.perf_counter()
+        fused: dict[str, float] = {}
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense)}
+        lex_rank = {cid: r for r, (cid, _) in enumerate(lexical)}
+        lex_score = dict(lexical)
+        for cid, r in dense_rank.items():
+            fused[cid] = fused.get(cid, 0.0) + cfg.dense_weight / (cfg.rrf_k + r + 1)
+        for cid, r in lex_rank.items():
+            fused[cid] = fused.get(cid, 0.0) + cfg.lexical_weight / (cfg.rrf_k + r + 1)
+        ranked = sorted(fused, key=fused.get, reverse=True)[: max(3 * k, 24)]
+        got = self.reader.dense.get_with_vectors(ranked)
+        hits: list[Hit] = []
+        for cid in ranked:
+            if cid not in got:
+                continue
+            text, meta, vec = got[cid]
+            chunk = Chunk.from_metadata(cid, text, meta)
+            score = fused[cid]
+            if f.municipality:
+                if chunk.municipality == f.municipality:
+                    score *= cfg.municipality_boost
+                elif chunk.municipality:
+                    score *= cfg.other_municipality_penalty
+            hits.append(Hit(chunk, score, float(np.dot(vec, qvec)), dense_rank.get(cid), lex_rank.get(cid),
+                            lex_score.get(cid, 0.0)))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        hits = self._diversify(self._collapse(hits), k)
+        timings["fuse"] = (time.perf_counter() - t) * 1000
+        return Retrieval(hits, qvec, timings, expanded)
+
+    def _collapse(self, hits: list[Hit]) -> list[Hit]:
+        kept: list[tuple[Hit, set[str]]] = []
+        for h in hits:
+            words = set(_WORD.findall(h.chunk.text.lower()))
+            if any(_jaccard(words, w) >= self.config.near_duplicate_jaccard for _, w in kept):
+                continue
+            kept.append((h, words))
+        return [h for h, _ in kept]
+
+    @staticmethod
+    def _diversify(hits: list[Hit], k: int) -> list[Hit]:
+        """Keep the top k, but give every sector that has a strong candidate at least one slot."""
+        top = hits[:k]
+        if len(hits) <= k:
+            return top
+        best = max((h.dense_similarity for h in top), default=0.0)
+        present = {h.chunk.sector for h in top}
+        for h in hits[k : 3 * k]:
+            if h.chunk.sector in present or h.dense_similarity < best - 0.04:
+                continue
+            counts: dict[str, int] = {}
+            for x in top:
+                counts[x.chunk.sector] = counts.get(x.chunk.sector, 0) + 1
+            victims = [i for i, x in enumerate(top) if counts[x.chunk.sector] > 1]
+            if not victims:
+                break
+            top[victims[-1]] = h
+            present.add(h.chunk.sector)
+        return sorted(top, key=lambda x: x.score, reverse=True)

@@ -1,0 +1,841 @@
+/*! ETI – Enklere tilgang til informasjon. Chat widget, MIT licence.
+ *
+ * Embed:  <script src="https://HOST/widget.js" data-eti-api="https://HOST"
+ *                 data-municipality="4207" data-lang="nb" defer></script>
+ * Options (data-*): eti-api (API base; "" = same origin; absent = the script's origin),
+ *   municipality (4-digit kommunenummer), lang (nb | nn | en), mode ("page" = full-page chat),
+ *   target (CSS selector for the page-mode container), sectors (comma list, e.g. "health,welfare").
+ *
+ * Security: everything from the API (answers, titles, snippets, URLs) is put into the DOM with
+ * createElement/textContent only; links are limited to http(s). Nothing is stored in the browser
+ * and no third-party resources are loaded.
+ */
+(() => {
+  'use strict';
+  if (window.__etiWidget) return;
+  window.__etiWidget = true;
+
+  const script = document.currentScript ||
+    document.querySelector('script[data-eti-api],script[src*="widget.js"]');
+  const ds = (script && script.dataset) || {};
+  let API = ds.etiApi;
+  if (API == null) {
+    try { API = new URL(script.src, location.href).origin; } catch (e) { API = ''; }
+  }
+  API = String(API).trim().replace(/\/+$/, '');
+  const PAGE = ds.mode === 'page';
+  const SECTORS = (ds.sectors || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const LANGS = { nb: 'Bokmål', nn: 'Nynorsk', en: 'English' };
+  const SECTOR_ORDER = ['health', 'welfare', 'education', 'municipal', 'legal'];
+  const TEL = [['113', '113'], ['116117', '116 117'], ['116123', '116 123']];
+
+  /* ---------- texts ---------- */
+  const I18N = {
+    nb: {
+      launcher: 'Spør om hjelp', title: 'Hjelp og rettigheter for familier',
+      dialog: 'ETI – spør om hjelp og rettigheter',
+      intro: 'Svar fra offentlige kilder om helse, NAV, skole og kommunen. Ikke skriv navn, fødselsnummer eller andre personopplysninger.',
+      close: 'Lukk', newChat: 'Ny samtale', print: 'Skriv ut / lagre som PDF', language: 'Språk',
+      muni: 'Kommune', whole: 'Hele landet', muniBad: 'Fant ingen kommune med det navnet. Velg fra listen.',
+      input: 'Ditt spørsmål', placeholder: 'Hva lurer du på?', send: 'Send', starters: 'Forslag til spørsmål',
+      q: ['Hva er pleiepenger?', 'Hvordan får vi avlastning?', 'Hva gjør en barnekoordinator?', 'Hvilken hjelp kan vi få i barnehagen og på skolen?'],
+      you: 'Du skrev:', bot: 'ETI svarte:', thinking: 'Leter i kildene …', ready: 'Svaret er klart.',
+      sources: 'Kilder', source: 'Kilde', open: 'Åpne kilden', newTab: '(åpnes i ny fane)', updated: 'Sist oppdatert',
+      sec: { health: 'Helse', welfare: 'NAV', education: 'Skole og barnehage', municipal: 'Kommunen', legal: 'Lov og rettigheter', other: 'Andre kilder' },
+      fbQ: 'Var svaret nyttig?', up: 'Ja, nyttig', down: 'Nei, ikke nyttig',
+      fbComment: 'Vil du fortelle mer? (valgfritt – ikke skriv personopplysninger)', fbSend: 'Send tilbakemelding',
+      thanks: 'Takk for tilbakemeldingen!', fbErr: 'Kunne ikke sende tilbakemeldingen. Prøv igjen.',
+      emTitle: 'Er det akutt? Ring 113', emText: 'Ved fare for liv og helse: ring 113 med en gang.',
+      tel: ['Medisinsk nødtelefon: 113', 'Legevakt: 116 117', 'Mental helse (hjelpetelefon): 116 123'],
+      fnr: 'Det ser ut som du har skrevet et fødselsnummer. ETI trenger ikke personopplysninger for å svare, så vi anbefaler at du fjerner det.',
+      edit: 'Rediger', sendAnyway: 'Send likevel',
+      errNet: 'Fikk ikke kontakt med tjenesten. Sjekk internettforbindelsen og prøv igjen.',
+      errRate: 'Mange spør akkurat nå. Prøv igjen om {s} sekunder.', errRate0: 'Mange spør akkurat nå. Prøv igjen om litt.',
+      errBad: 'Spørsmålet kunne ikke behandles. Prøv å skrive det på en annen måte.',
+      errServer: 'Noe gikk galt hos oss. Prøv igjen om litt.', retry: 'Prøv igjen',
+      disclaimer: 'ETI gir generell informasjon fra offentlige kilder og kan ta feil. Sjekk kildene, og spør tjenestene selv ved tvil.',
+      pTitle: 'Samtale med ETI', pDate: 'Skrevet ut', pQ: 'Spørsmål', pA: 'Svar', pNotes: 'Notater til møtet (for eksempel med barnekoordinatoren)',
+    },
+    nn: {
+      launcher: 'Spør om hjelp', title: 'Hjelp og rettar for familiar',
+      dialog: 'ETI – spør om hjelp og rettar',
+      intro: 'Svar frå offentlege kjelder om helse, NAV, skule og kommunen. Ikkje skriv namn, fødselsnummer eller andre personopplysningar.',
+      close: 'Lukk', newChat: 'Ny samtale', print: 'Skriv ut / lagre som PDF', language: 'Språk',
+      muni: 'Kommune', whole: 'Heile landet', muniBad: 'Fann ingen kommune med det namnet. Vel frå lista.',
+      input: 'Spørsmålet ditt', placeholder: 'Kva lurer du på?', send: 'Send', starters: 'Forslag til spørsmål',
+      q: ['Kva er pleiepengar?', 'Korleis får vi avlasting?', 'Kva gjer ein barnekoordinator?', 'Kva hjelp kan vi få i barnehagen og på skulen?'],
+      you: 'Du skreiv:', bot: 'ETI svarte:', thinking: 'Leitar i kjeldene …', ready: 'Svaret er klart.',
+      sources: 'Kjelder', source: 'Kjelde', open: 'Opne kjelda', newTab: '(opnar i ny fane)', updated: 'Sist oppdatert',
+      sec: { health: 'Helse', welfare: 'NAV', education: 'Skule og barnehage', municipal: 'Kommunen', legal: 'Lov og rettar', other: 'Andre kjelder' },
+      fbQ: 'Var svaret nyttig?', up: 'Ja, nyttig', down: 'Nei, ikkje nyttig',
+      fbComment: 'Vil du fortelje meir? (valfritt – ikkje skriv personopplysningar)', fbSend: 'Send tilbakemelding',
+      thanks: 'Takk for tilbakemeldinga!', fbErr: 'Kunne ikkje sende tilbakemeldinga. Prøv igjen.',
+      emTitle: 'Er det akutt? Ring 113', emText: 'Ved fare for liv og helse: ring 113 med ein gong.',
+      tel: ['Medisinsk naudtelefon: 113', 'Legevakt: 116 117', 'Mental helse (hjelpetelefon): 116 123'],
+      fnr: 'Det ser ut som du har skrive eit fødselsnummer. ETI treng ikkje personopplysningar for å svare, så vi rår deg til å fjerne det.',
+      edit: 'Rediger', sendAnyway: 'Send likevel',
+      errNet: 'Fekk ikkje kontakt med tenesta. Sjekk internettsambandet og prøv igjen.',
+      errRate: 'Mange spør akkurat no. Prøv igjen om {s} sekund.', errRate0: 'Mange spør akkurat no. Prøv igjen om litt.',
+      errBad: 'Spørsmålet kunne ikkje handsamast. Prøv å skrive det på ein annan måte.',
+      errServer: 'Noko gjekk gale hos oss. Prøv igjen om litt.', retry: 'Prøv igjen',
+      disclaimer: 'ETI gir generell informasjon frå offentlege kjelder og kan ta feil. Sjekk kjeldene, og spør tenestene sjølve ved tvil.',
+      pTitle: 'Samtale med ETI', pDate: 'Skrive ut', pQ: 'Spørsmål', pA: 'Svar', pNotes: 'Notat til møtet (til dømes med barnekoordinatoren)',
+    },
+    en: {
+      launcher: 'Ask for help', title: 'Help and rights for families',
+      dialog: 'ETI – ask about help and rights',
+      intro: 'Answers from Norwegian public sources on health, NAV, school and your municipality. Please do not enter names, national ID numbers or other personal details.',
+      close: 'Close', newChat: 'New conversation', print: 'Print / save as PDF', language: 'Language',
+      muni: 'Municipality', whole: 'All of Norway', muniBad: 'No municipality with that name. Choose one from the list.',
+      input: 'Your question', placeholder: 'What would you like to know?', send: 'Send', starters: 'Suggested questions',
+      q: ['What is pleiepenger (care benefit)?', 'How do we get respite care (avlastning)?', 'What does a child coordinator (barnekoordinator) do?', 'What help can we get at kindergarten and school?'],
+      you: 'You wrote:', bot: 'ETI answered:', thinking: 'Searching the sources …', ready: 'The answer is ready.',
+      sources: 'Sources', source: 'Source', open: 'Open the source', newTab: '(opens in a new tab)', updated: 'Last updated',
+      sec: { health: 'Health', welfare: 'NAV', education: 'School and kindergarten', municipal: 'Municipality', legal: 'Law and rights', other: 'Other sources' },
+      fbQ: 'Was this answer helpful?', up: 'Yes, helpful', down: 'No, not helpful',
+      fbComment: 'Anything to add? (optional – no personal details)', fbSend: 'Send feedback',
+      thanks: 'Thank you for your feedback!', fbErr: 'Could not send the feedback. Please try again.',
+      emTitle: 'Is this an emergency? Call 113', emText: 'If life or health is at risk: call 113 now.',
+      tel: ['Medical emergency: 113', 'Out-of-hours doctor (legevakt): 116 117', 'Mental health helpline: 116 123'],
+      fnr: 'This looks like a Norwegian national ID number (fødselsnummer). ETI does not need personal details to answer, so we recommend removing it.',
+      edit: 'Edit', sendAnyway: 'Send anyway',
+      errNet: 'Could not reach the service. Check your internet connection and try again.',
+      errRate: 'Many people are asking right now. Try again in {s} seconds.', errRate0: 'Many people are asking right now. Try again shortly.',
+      errBad: 'The question could not be processed. Try phrasing it differently.',
+      errServer: 'Something went wrong on our side. Try again shortly.', retry: 'Try again',
+      disclaimer: 'ETI gives general information from public sources and can be wrong. Check the sources, and ask the services themselves if in doubt.',
+      pTitle: 'Conversation with ETI', pDate: 'Printed', pQ: 'Question', pA: 'Answer', pNotes: 'Notes for the meeting (for example with the child coordinator)',
+    },
+  };
+
+  /* ---------- state (memory only: nothing is written to storage) ---------- */
+  const S = {
+    lang: I18N[ds.lang] ? ds.lang : 'nb',
+    muni: /^\d{4}$/.test(ds.municipality || '') ? ds.municipality : '',
+    kommuner: [], cid: null, turns: [], busy: false, ctrl: null, fnrOk: false, open: false, seq: 0,
+  };
+  const tr = (k, v) => {
+    let s = I18N[S.lang][k];
+    if (v) for (const x in v) s = s.replace('{' + x + '}', v[x]);
+    return s;
+  };
+  const binds = [];
+  /* Bind a translated text to an element property/attribute; re-applied on language change. */
+  const bind = (el, attr, fn) => { binds.push([el, attr, fn]); setAttr(el, attr, fn()); return el; };
+  const L = (k, v) => () => tr(k, v);
+  function setAttr(el, attr, val) {
+    if (attr === 'text') el.textContent = val; else el.setAttribute(attr, val);
+  }
+
+  /* ---------- DOM helper: never uses innerHTML ---------- */
+  function h(tag, props, ...kids) {
+    const el = document.createElement(tag);
+    if (props) {
+      for (const k in props) {
+        const v = props[k];
+        if (v == null || v === false) continue;
+        if (k === 'class') el.className = v;
+        else if (k === 'text') el.textContent = v;
+        else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+        else el.setAttribute(k, v === true ? '' : v);
+      }
+    }
+    for (const c of kids.flat()) if (c != null && c !== false) el.append(c.nodeType ? c : String(c));
+    return el;
+  }
+  const svg = (d, size) => {
+    const NS = 'http://www.w3.org/2000/svg';
+    const s = document.createElementNS(NS, 'svg');
+    s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('width', size || 20); s.setAttribute('height', size || 20);
+    s.setAttribute('aria-hidden', 'true'); s.setAttribute('focusable', 'false');
+    const p = document.createElementNS(NS, 'path');
+    p.setAttribute('d', d); p.setAttribute('fill', 'currentColor');
+    s.append(p);
+    return s;
+  };
+  const ICON = {
+    chat: 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2zm3 6v2h10V9H7zm0 4v2h7v-2H7z',
+    close: 'M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7l-1.4-1.4L9.2 12 2.9 5.7l1.4-1.4 6.3 6.3 6.3-6.3z',
+    up: 'M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6c-.4.4-.6.9-.6 1.4v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z',
+    send: 'M2 21 23 12 2 3v7l15 2-15 2z',
+  };
+
+  const safeUrl = (u) => {
+    try { const x = new URL(String(u), location.href); return /^https?:$/.test(x.protocol) ? x.href : null; } catch (e) { return null; }
+  };
+  const host = (u) => { try { return new URL(u).hostname.replace(/^www\./, ''); } catch (e) { return ''; } };
+  const locale = () => ({ nb: 'nb-NO', nn: 'nn-NO', en: 'en-GB' }[S.lang]);
+  function fmtDate(v) {
+    const d = new Date(v);
+    if (isNaN(d)) return String(v);
+    try { return d.toLocaleDateString(locale(), { day: 'numeric', month: 'long', year: 'numeric' }); } catch (e) { return d.toISOString().slice(0, 10); }
+  }
+  const extLink = (href, text, cls) => h('a', { href, target: '_blank', rel: 'noopener noreferrer', class: cls }, text,
+    bind(h('span', { class: 'sr' }), 'text', () => ' ' + tr('newTab')));
+
+  /* ---------- fødselsnummer (11 digits, mod-11 control digits) ---------- */
+  function validFnr(d) {
+    const n = Array.from(d, Number);
+    const ctl = (w) => { let s = 0; w.forEach((x, i) => { s += x * n[i]; }); const k = 11 - (s % 11); return k === 11 ? 0 : k; };
+    const k1 = ctl([3, 7, 6, 1, 8, 9, 4, 5, 2]);
+    if (k1 === 10 || k1 !== n[9]) return false;
+    const k2 = ctl([5, 4, 3, 2, 7, 6, 5, 4, 3, 2]);
+    return k2 !== 10 && k2 === n[10];
+  }
+  function findFnr(s) {
+    const re = /(\d{6}) ?(\d{5})/g;
+    let m;
+    while ((m = re.exec(s))) {
+      const before = s[m.index - 1], after = s[m.index + m[0].length];
+      if (!/\d/.test(before || '') && !/\d/.test(after || '') && validFnr(m[1] + m[2])) return m;
+      re.lastIndex = m.index + 1;
+    }
+    return null;
+  }
+
+  /* ---------- safe markdown ---------- */
+  const INLINE = /\[([^\]\n]+)\]\(\s*<?(https?:\/\/[^\s)<>]+)>?\s*\)|\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]|\*\*(.+?)\*\*|`([^`\n]+)`|(https?:\/\/[^\s<>"'()\]]*[^\s<>"'()\].,;:!?])|\*(?=\S)([^*\n]+?)\*(?!\*)/g;
+  function inline(text, ctx, depth) {
+    const out = [];
+    let last = 0, m;
+    const re = new RegExp(INLINE.source, 'g');
+    while ((m = re.exec(text))) {
+      if (m.index > last) out.push(text.slice(last, m.index));
+      last = re.lastIndex;
+      if (m[1] != null) {
+        const u = safeUrl(m[2]);
+        out.push(u ? extLink(u, m[1]) : m[0]);
+      } else if (m[3] != null) {
+        const nums = m[3].split(/\s*[,;]\s*/).map(Number);
+        if (ctx && nums.every((n) => ctx.byN.has(n))) nums.forEach((n) => out.push(citeBtn(ctx, n)));
+        else out.push(m[0]);
+      } else if (m[4] != null) out.push(h('strong', null, depth ? m[4] : inline(m[4], ctx, 1)));
+      else if (m[5] != null) out.push(h('code', null, m[5]));
+      else if (m[6] != null) { const u = safeUrl(m[6]); out.push(u ? extLink(u, m[6]) : m[6]); }
+      else if (m[7] != null) out.push(h('em', null, depth ? m[7] : inline(m[7], ctx, 1)));
+    }
+    if (last < text.length) out.push(text.slice(last));
+    return out;
+  }
+  function markdown(text, ctx) {
+    const frag = document.createDocumentFragment();
+    let para = null, list = null, sub = null;
+    const reset = () => { para = null; list = null; sub = null; };
+    for (const raw of String(text || '').replace(/\r\n?/g, '\n').split('\n')) {
+      const line = raw.replace(/\s+$/, '');
+      let m;
+      if (!line.trim()) { reset(); continue; }
+      if ((m = line.match(/^ {0,3}(#{1,6})\s+(.*?)\s*#*$/))) {
+        reset(); frag.append(h(m[1].length <= 2 ? 'h3' : 'h4', { class: 'md-h' }, inline(m[2], ctx))); continue;
+      }
+      if ((m = line.match(/^\s*\*\*([^*]+?)\*\*:?$/))) { reset(); frag.append(h('h4', { class: 'md-h' }, inline(m[1], ctx, 1))); continue; }
+      if ((m = line.match(/^(\s*)([-*•+]|\d{1,2}[.)])\s+(.*)$/))) {
+        const ordered = /\d/.test(m[2]);
+        const li = h('li', null, inline(m[3], ctx));
+        if (m[1].length >= 2 && list && list.lastChild) {
+          if (!sub) { sub = h(ordered ? 'ol' : 'ul'); list.lastChild.append(sub); }
+          sub.append(li);
+        } else {
+          if (!list || list.tagName !== (ordered ? 'OL' : 'UL')) { list = h(ordered ? 'ol' : 'ul'); frag.append(list); }
+          sub = null; list.append(li);
+        }
+        para = null; continue;
+      }
+      if ((m = line.match(/^\s*>\s?(.*)$/))) { reset(); frag.append(h('blockquote', null, inline(m[1], ctx))); continue; }
+      if (list && /^\s{2,}\S/.test(raw)) { (sub || list).lastChild.append(' ', ...inline(line.trim(), ctx)); continue; }
+      if (!para) { list = sub = null; para = h('p'); frag.append(para); } else para.append(h('br'));
+      para.append(...inline(line.trim(), ctx));
+    }
+    return frag;
+  }
+
+  /* ---------- styles (scoped to the shadow root) ---------- */
+  const CSS = `
+:host{all:initial;display:block;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1b1b1b}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+.sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+button,input,select,textarea{font:inherit;color:inherit}
+button{cursor:pointer}
+:focus-visible{outline:3px solid #0b0c0c;outline-offset:2px}
+a{color:#0b4f8a}
+a:hover{color:#062f55}
+.launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;align-items:center;gap:8px;padding:12px 18px;border:2px solid #fff;border-radius:999px;background:#1f4e79;color:#fff;font-weight:600;box-shadow:0 4px 14px rgba(0,0,0,.3)}
+.launcher:hover{background:#163a5c}
+.panel{position:fixed;right:16px;bottom:84px;z-index:2147483001;width:min(420px,calc(100vw - 32px));height:min(680px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;border:1px solid #b8c2cc;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);overflow:hidden}
+.page{height:100%}
+.page .panel{position:relative;right:auto;bottom:auto;width:100%;max-width:860px;height:100%;min-height:480px;margin:0 auto;box-shadow:none;border-radius:0;border-width:0 1px}
+header{background:#1f4e79;color:#fff;padding:10px 12px 8px}
+.top{display:flex;align-items:flex-start;gap:8px}
+h2{flex:1;margin:2px 0 0;font-size:1.1rem;line-height:1.3}
+.iconbtn{display:inline-flex;align-items:center;justify-content:center;min-width:40px;min-height:40px;border:1px solid transparent;border-radius:8px;background:transparent;color:#fff}
+.iconbtn:hover{border-color:#fff}
+header :focus-visible{outline-color:#fff}
+.settings{display:flex;flex-wrap:wrap;gap:6px 10px;margin-top:6px;font-size:.875rem}
+.settings label{display:flex;flex-direction:column;gap:2px}
+.settings select,.settings input{min-height:36px;padding:4px 8px;border:1px solid #fff;border-radius:6px;background:#fff;color:#1b1b1b;font-size:16px}
+.settings input{width:11.5em}
+.muni-err{flex-basis:100%;color:#fff;font-weight:600}
+.tools{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
+.tool{min-height:36px;padding:4px 10px;border:1px solid #fff;border-radius:6px;background:transparent;color:#fff;font-size:.875rem}
+.tool:hover{background:#163a5c}
+.log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:12px;background:#f6f7f9}
+.intro{margin:0 0 10px;font-size:.9rem;color:#3d3d3d}
+.starters h3{margin:0 0 6px;font-size:.9rem;color:#3d3d3d}
+.starters ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
+.starter{width:100%;text-align:left;padding:10px 12px;border:1px solid #1f4e79;border-radius:10px;background:#fff;color:#0b4f8a;font-weight:600}
+.starter:hover{background:#e8f0f8}
+.msg{margin:0 0 12px;max-width:100%}
+.user{margin-left:12%;padding:8px 12px;border-radius:12px 12px 2px 12px;background:#1f4e79;color:#fff;white-space:pre-wrap;overflow-wrap:anywhere}
+.user p{margin:0}
+.bot{margin-right:4%;padding:10px 12px;border-radius:12px 12px 12px 2px;background:#fff;border:1px solid #d5dbe1;overflow-wrap:anywhere}
+.answer>:first-child{margin-top:0}.answer>:last-child{margin-bottom:0}
+.answer p{margin:0 0 .6em}.answer ul,.answer ol{margin:0 0 .6em;padding-left:1.3em}
+.md-h{margin:.8em 0 .3em;font-size:1rem;color:#1b1b1b}
+.answer code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;background:#eef1f4;padding:0 3px;border-radius:3px}
+.answer blockquote{margin:0 0 .6em;padding-left:10px;border-left:3px solid #b8c2cc}
+.no_answer .answer,.refused .answer{color:#3d3d3d}
+.thinking{color:#4a4a4a;font-style:italic}
+.cite{display:inline-block;min-width:1.7em;margin:0 1px;padding:0 5px;border:1px solid currentColor;border-radius:999px;font-size:.78em;font-weight:700;line-height:1.5;vertical-align:.1em;background:#eef1f4;color:#333}
+.cite:hover{text-decoration:underline}
+.s-health{--c:#c62828;--bg:#fdecea;--fg:#8c1d18}
+.s-welfare{--c:#0067c5;--bg:#e3eefa;--fg:#0b4a8b}
+.s-education{--c:#b07a00;--bg:#fff3d6;--fg:#6b4500}
+.s-municipal{--c:#2e7d32;--bg:#e4f3e6;--fg:#1d5e22}
+.s-legal{--c:#6f42a5;--bg:#f0e9f7;--fg:#4b2a72}
+.s-other{--c:#6b6b6b;--bg:#eeeeee;--fg:#333333}
+.cite[class*=s-],.badge{background:var(--bg);color:var(--fg)}
+.badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:700;border:1px solid var(--c)}
+.sources{margin-top:10px;border-top:1px solid #d5dbe1;padding-top:8px}
+.sources summary{cursor:pointer;font-weight:600;color:#0b4f8a;display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:4px 0}
+.sources summary .badge{font-weight:600}
+.group h4{margin:10px 0 6px;font-size:.85rem}
+.card{position:relative;margin:0 0 8px;padding:8px 10px 8px 12px;border:1px solid #d5dbe1;border-left:5px solid var(--c);border-radius:8px;background:#fff;font-size:.9rem}
+.card:focus{outline:3px solid #0b0c0c;outline-offset:1px}
+.card.hl{background:#fff8d1;box-shadow:0 0 0 3px var(--c)}
+.card .n{font-weight:700;margin-right:4px}
+.card .t{font-weight:600}
+.card .meta{display:flex;flex-wrap:wrap;gap:4px 10px;margin-top:4px;color:#4a4a4a;font-size:.82rem}
+.card .snip{margin:4px 0 0;color:#3d3d3d;font-size:.85rem}
+.card a{display:inline-block;margin-top:4px;font-weight:600}
+.emergency{margin:0 0 10px;padding:10px 12px;border:2px solid #b00020;border-left-width:8px;border-radius:8px;background:#fdecea;color:#4d0a0a}
+.emergency strong{display:block;font-size:1.1rem;margin-bottom:4px}
+.emergency ul{margin:6px 0 0;padding:0;list-style:none}
+.emergency li{margin:4px 0}
+.emergency a{color:#8a0014;font-weight:700}
+.fb{margin-top:10px;padding-top:8px;border-top:1px dashed #d5dbe1;font-size:.88rem}
+.fb .row{display:flex;align-items:center;gap:6px;flex-wrap:wrap}
+.thumb{display:inline-flex;align-items:center;gap:4px;min-height:36px;padding:4px 10px;border:1px solid #6b6b6b;border-radius:8px;background:#fff;color:#1b1b1b}
+.thumb.down svg{transform:rotate(180deg)}
+.thumb[aria-pressed=true]{background:#1f4e79;border-color:#1f4e79;color:#fff}
+.fb textarea{display:block;width:100%;min-height:60px;margin:6px 0;padding:6px 8px;border:1px solid #6b6b6b;border-radius:6px;font-size:16px}
+.fb label{display:block;margin-top:8px}
+.btn{min-height:40px;padding:6px 14px;border:0;border-radius:8px;background:#1f4e79;color:#fff;font-weight:600}
+.btn:hover{background:#163a5c}
+.btn.sec{background:#fff;color:#1f4e79;border:1px solid #1f4e79}
+.ok{color:#1d5e22;font-weight:600}
+.err{margin:0 0 12px;padding:10px 12px;border-left:6px solid #b00020;border-radius:8px;background:#fdecea;color:#4d0a0a}
+.err .btn{margin-top:6px}
+.warn{margin:0;padding:10px 12px;background:#fff3d6;border-top:3px solid #b07a00;color:#3b2a00;font-size:.92rem}
+.warn .row{display:flex;gap:8px;margin-top:8px;flex-wrap:wrap}
+form{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #d5dbe1;background:#fff}
+form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;border:1px solid #6b6b6b;border-radius:10px;font-size:16px;line-height:1.35}
+.sendbtn{display:inline-flex;align-items:center;gap:6px;min-height:44px}
+.sendbtn:disabled{background:#6b6b6b;cursor:not-allowed}
+.foot{margin:0;padding:0 12px 8px;background:#fff;color:#4a4a4a;font-size:.75rem}
+.print-frame{position:fixed;width:0;height:0;border:0;left:-9999px}
+@media (max-width:600px){
+ .panel:not(.inline){right:0;bottom:0;left:0;top:0;width:100%;height:100%;max-height:none;border:0;border-radius:0}
+ .open .launcher{display:none}
+ .settings input{width:9.5em}
+ .user{margin-left:6%}
+}
+@media (prefers-reduced-motion:no-preference){.card{transition:background .3s,box-shadow .3s}}
+`;
+
+  /* ---------- build the UI ---------- */
+  const hostEl = document.createElement('div');
+  hostEl.id = 'eti-widget';
+  if (PAGE) hostEl.style.height = '100%';
+  const shadow = hostEl.attachShadow({ mode: 'open' });
+  shadow.append(h('style', { text: CSS }));
+  const root = h('div', { class: 'eti' + (PAGE ? ' page' : ''), lang: S.lang });
+  shadow.append(root);
+
+  const launcher = PAGE ? null : h('button', {
+    type: 'button', class: 'launcher', 'aria-expanded': 'false', 'aria-controls': 'eti-panel', 'aria-haspopup': 'dialog',
+    onclick: () => (S.open ? close() : open()),
+  }, svg(ICON.chat, 22), bind(h('span'), 'text', L('launcher')));
+
+  const closeBtn = PAGE ? null : bind(h('button', { type: 'button', class: 'iconbtn close', onclick: () => close() }, svg(ICON.close)), 'aria-label', L('close'));
+  const langSel = h('select', { class: 'lang', onchange: (e) => setLang(e.target.value) },
+    Object.keys(LANGS).map((k) => h('option', { value: k, lang: k, selected: k === S.lang }, LANGS[k])));
+  const muniList = h('datalist', { id: 'eti-kommuner' });
+  const muniInput = h('input', {
+    class: 'muni', type: 'text', list: 'eti-kommuner', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'eti-muni-err',
+    onchange: () => muniChanged(true), oninput: () => muniChanged(false), onfocus: (e) => e.target.select(),
+  });
+  const muniErr = h('p', { class: 'muni-err', id: 'eti-muni-err', role: 'status', hidden: true });
+  const newBtn = bind(h('button', { type: 'button', class: 'tool newchat', onclick: () => reset(true) }), 'text', L('newChat'));
+  const printBtn = bind(h('button', { type: 'button', class: 'tool print', onclick: () => printChat() }), 'text', L('print'));
+
+  const header = h('header', null,
+    h('div', { class: 'top' }, bind(h('h2', { id: 'eti-title' }), 'text', L('title')), closeBtn),
+    h('div', { class: 'settings' },
+      h('label', null, bind(h('span'), 'text', L('language')), langSel),
+      h('label', null, bind(h('span'), 'text', L('muni')), muniInput), muniList, muniErr),
+    h('div', { class: 'tools' }, newBtn, printBtn));
+
+  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text', tabindex: '-1' });
+  const statusEl = h('p', { class: 'sr', role: 'status' });
+  const input = h('textarea', { id: 'eti-input', rows: '1', maxlength: '2000', enterkeyhint: 'send', autocomplete: 'off' });
+  bind(input, 'placeholder', L('placeholder'));
+  const inputLabel = bind(h('label', { for: 'eti-input', class: 'sr' }), 'text', L('input'));
+  const sendBtn = h('button', { type: 'submit', class: 'btn sendbtn' }, svg(ICON.send, 18), bind(h('span'), 'text', L('send')));
+  const warn = h('div', { class: 'warn', role: 'alert', hidden: true });
+  const form = h('form', { onsubmit: (e) => { e.preventDefault(); submit(); } }, inputLabel, input, sendBtn);
+  const foot = bind(h('p', { class: 'foot' }), 'text', L('disclaimer'));
+
+  const panel = h('div', {
+    class: 'panel' + (PAGE ? ' inline' : ''), id: 'eti-panel', role: PAGE ? 'region' : 'dialog', hidden: !PAGE,
+  }, header, log, statusEl, warn, form, foot);
+  bind(panel, 'aria-label', L('dialog'));
+  root.append(...[launcher, panel].filter(Boolean));
+
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+  });
+  input.addEventListener('input', () => {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight + 2, 140) + 'px';
+    if (!warn.hidden && !findFnr(input.value)) { warn.hidden = true; S.fnrOk = false; }
+  });
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !PAGE) { e.stopPropagation(); close(); return; }
+    if (e.key === 'Tab' && !PAGE && matchMedia('(max-width:600px)').matches) trapTab(e);
+  });
+
+  function trapTab(e) {
+    const f = Array.from(panel.querySelectorAll('button,a[href],input,select,textarea,[tabindex="0"]'))
+      .filter((el) => !el.disabled && el.getClientRects().length);
+    if (!f.length) return;
+    const first = f[0], last = f[f.length - 1], act = shadow.activeElement;
+    if (e.shiftKey && act === first) { e.preventDefault(); last.focus(); } else if (!e.shiftKey && act === last) { e.preventDefault(); first.focus(); }
+  }
+
+  function open() {
+    S.open = true;
+    panel.hidden = false;
+    root.classList.add('open');
+    launcher.setAttribute('aria-expanded', 'true');
+    loadKommuner();
+    input.focus();
+  }
+  function close() {
+    S.open = false;
+    panel.hidden = true;
+    root.classList.remove('open');
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.focus();
+  }
+
+  function setLang(l) {
+    if (!I18N[l]) return;
+    S.lang = l;
+    root.setAttribute('lang', l);
+    langSel.value = l;
+    for (const [el, attr, fn] of binds) setAttr(el, attr, fn());
+    showMuni();
+    if (!S.turns.length) renderStarters();
+  }
+
+  /* ---------- municipality picker ---------- */
+  let kommunerLoading = null;
+  function loadKommuner() {
+    if (kommunerLoading) return kommunerLoading;
+    kommunerLoading = fetch(API + '/kommuner.json', { credentials: 'omit' })
+      .then((r) => (r.ok ? r.json() : []))
+      .then((list) => {
+        S.kommuner = (Array.isArray(list) ? list : []).filter((k) => k && /^\d{4}$/.test(k.nummer) && k.navn);
+        const coll = new Intl.Collator('nb');
+        S.kommuner.sort((a, b) => coll.compare(a.navn, b.navn));
+        muniList.replaceChildren(bind(h('option'), 'value', L('whole')),
+          ...S.kommuner.map((k) => h('option', { value: k.navn, label: k.nummer + (k.samisk ? ' ' + k.samisk : '') })));
+        showMuni();
+      })
+      .catch(() => {});
+    return kommunerLoading;
+  }
+  const kommune = (nr) => S.kommuner.find((k) => k.nummer === nr);
+  function showMuni() {
+    const k = kommune(S.muni);
+    muniInput.value = S.muni ? (k ? k.navn : S.muni) : tr('whole');
+  }
+  function resolveMuni(v) {
+    v = v.trim().toLowerCase();
+    if (!v || Object.values(I18N).some((x) => x.whole.toLowerCase() === v)) return '';
+    const nr = v.match(/\b(\d{4})\b/);
+    if (nr && (kommune(nr[1]) || !S.kommuner.length)) return nr[1];
+    const k = S.kommuner.find((x) => x.navn.toLowerCase() === v || (x.samisk || '').toLowerCase() === v);
+    return k ? k.nummer : undefined;
+  }
+  function muniChanged(commit) {
+    const r = resolveMuni(muniInput.value);
+    if (r !== undefined) {
+      S.muni = r;
+      muniErr.hidden = true;
+      muniInput.removeAttribute('aria-invalid');
+      if (commit) showMuni();
+    } else if (commit) {
+      muniErr.textContent = tr('muniBad');
+      muniErr.hidden = false;
+      muniInput.setAttribute('aria-invalid', 'true');
+    }
+  }
+
+  /* ---------- conversation ---------- */
+  function renderStarters() {
+    log.replaceChildren(
+      bind(h('p', { class: 'intro' }), 'text', L('intro')),
+      h('div', { class: 'starters' }, h('h3', { text: tr('starters') }),
+        h('ul', null, I18N[S.lang].q.map((q) => h('li', null, h('button', { type: 'button', class: 'starter', onclick: () => send(q) }, q))))));
+  }
+
+  function reset(focus) {
+    if (S.ctrl) S.ctrl.abort();
+    S.ctrl = null; S.busy = false; S.cid = null; S.turns = []; S.fnrOk = false;
+    warn.hidden = true;
+    sendBtn.disabled = false;
+    delete root.dataset.conversationId;
+    renderStarters();
+    statusEl.textContent = '';
+    if (focus) input.focus();
+  }
+
+  function submit() {
+    const q = input.value.trim();
+    if (!q || S.busy) return;
+    const m = !S.fnrOk && findFnr(q);
+    if (m) { showFnrWarning(m); return; }
+    send(q);
+  }
+
+  function showFnrWarning(m) {
+    const editBtn = h('button', {
+      type: 'button', class: 'btn sec', onclick: () => {
+        warn.hidden = true;
+        input.focus();
+        const i = input.value.indexOf(m[0]);
+        if (i >= 0) input.setSelectionRange(i, i + m[0].length);
+      },
+    });
+    const anyway = h('button', { type: 'button', class: 'btn', onclick: () => { S.fnrOk = true; warn.hidden = true; submit(); } });
+    warn.replaceChildren(bind(h('p', { style: 'margin:0' }), 'text', L('fnr')),
+      h('div', { class: 'row' }, bind(editBtn, 'text', L('edit')), bind(anyway, 'text', L('sendAnyway'))));
+    warn.hidden = false;
+    editBtn.focus();
+  }
+
+  function send(q) {
+    if (S.busy) return;
+    if (!S.turns.length) log.replaceChildren();
+    input.value = '';
+    input.style.height = '';
+    S.fnrOk = false;
+    warn.hidden = true;
+    const t = {
+      id: ++S.seq, q, text: '', citations: [], byN: new Map(), status: null, done: false,
+      el: h('div', { class: 'msg bot', 'aria-busy': 'true' }),
+    };
+    t.answer = h('div', { class: 'answer' }, bind(h('p', { class: 'thinking' }), 'text', L('thinking')));
+    t.el.append(bind(h('span', { class: 'sr' }), 'text', L('bot')), t.answer);
+    S.turns.push(t);
+    log.append(h('div', { class: 'msg user' }, bind(h('span', { class: 'sr' }), 'text', L('you')), h('p', null, q)), t.el);
+    t.el.scrollIntoView({ block: 'nearest' });
+    ask(t);
+  }
+
+  async function ask(t) {
+    S.busy = true;
+    sendBtn.disabled = true;
+    const ctrl = (S.ctrl = new AbortController());
+    const body = { question: t.q, stream: true, language: S.lang };
+    if (S.cid) body.conversation_id = S.cid;
+    if (S.muni) body.municipality = S.muni;
+    if (SECTORS.length) body.sectors = SECTORS;
+    try {
+      const res = await fetch(API + '/v1/ask', {
+        method: 'POST', credentials: 'omit', cache: 'no-store', signal: ctrl.signal,
+        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream, application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) return fail(t, res.status, res.headers.get('Retry-After'));
+      const ct = res.headers.get('Content-Type') || '';
+      if (ct.includes('text/event-stream') && res.body) {
+        await readSSE(res.body, (ev, data) => onEvent(t, ev, data));
+        if (!t.done) {
+          if (t.text) finish(t, {});
+          else fail(t, 0);
+        }
+      } else {
+        finish(t, await res.json());
+      }
+    } catch (e) {
+      if (ctrl.signal.aborted) return;
+      fail(t, 0);
+    } finally {
+      if (S.ctrl === ctrl) { S.ctrl = null; S.busy = false; sendBtn.disabled = false; }
+    }
+  }
+
+  async function readSSE(stream, cb) {
+    const reader = stream.getReader();
+    const dec = new TextDecoder();
+    let buf = '';
+    const dispatch = (block) => {
+      let ev = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (!line || line[0] === ':') continue;
+        const i = line.indexOf(':');
+        const field = i < 0 ? line : line.slice(0, i);
+        let val = i < 0 ? '' : line.slice(i + 1);
+        if (val[0] === ' ') val = val.slice(1);
+        if (field === 'event') ev = val; else if (field === 'data') data.push(val);
+      }
+      if (data.length) cb(ev, data.join('\n'));
+    };
+    for (;;) {
+      const { value, done } = await reader.read();
+      buf += done ? dec.decode() : dec.decode(value, { stream: true });
+      const hold = !done && buf.endsWith('\r');
+      if (hold) buf = buf.slice(0, -1);
+      buf = buf.replace(/\r\n?/g, '\n');
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) { dispatch(buf.slice(0, i)); buf = buf.slice(i + 2); }
+      if (hold) buf += '\r';
+      if (done) { if (buf.trim()) dispatch(buf); return; }
+    }
+  }
+
+  function onEvent(t, ev, data) {
+    let d;
+    try { d = JSON.parse(data); } catch (e) { d = { text: data }; }
+    if (ev === 'citations') {
+      setCitations(t, d.citations);
+      if (d.conversation_id) setCid(d.conversation_id);
+      if (d.status) setStatus(t, d.status);
+    } else if (ev === 'delta') {
+      t.text += d.text || '';
+      scheduleRender(t);
+    } else if (ev === 'done') {
+      finish(t, d);
+    } else if (ev === 'error') {
+      t.done = true;
+      fail(t, d.status || 500);
+    }
+  }
+
+  function setCid(cid) { S.cid = cid; root.dataset.conversationId = cid; }
+  function setCitations(t, list) {
+    t.citations = (Array.isArray(list) ? list : []).map((c, i) => Object.assign({}, c, { n: Number(c.n) || i + 1 }));
+    t.byN = new Map(t.citations.map((c) => [c.n, c]));
+  }
+  function setStatus(t, st) {
+    t.status = st;
+    t.el.classList.add(String(st).replace(/[^a-z_]/g, ''));
+    if (st === 'emergency' && !t.em) {
+      t.em = h('div', { class: 'emergency', role: 'alert' },
+        bind(h('strong'), 'text', L('emTitle')), bind(h('p', { style: 'margin:0' }), 'text', L('emText')),
+        h('ul', null, TEL.map(([n], i) => h('li', null,
+          bind(h('a', { href: 'tel:' + n }), 'text', () => I18N[S.lang].tel[i])))));
+      t.el.insertBefore(t.em, t.el.firstChild);
+    }
+  }
+
+  function scheduleRender(t) {
+    if (t.raf) return;
+    t.raf = requestAnimationFrame(() => { t.raf = 0; renderAnswer(t); });
+  }
+  function renderAnswer(t) {
+    const stick = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+    t.answer.replaceChildren(markdown(t.text, { byN: t.byN, t }));
+    if (stick) log.scrollTop = log.scrollHeight;
+  }
+
+  function finish(t, r) {
+    if (t.done) return;
+    t.done = true;
+    if (t.raf) { cancelAnimationFrame(t.raf); t.raf = 0; }
+    if (typeof r.answer === 'string') t.text = r.answer;
+    if (Array.isArray(r.citations)) setCitations(t, r.citations);
+    if (r.conversation_id) setCid(r.conversation_id);
+    if (r.status) setStatus(t, r.status);
+    renderAnswer(t);
+    if (t.citations.length) t.el.append(sourcesBlock(t));
+    if (S.cid) t.el.append(feedbackBlock(t));
+    t.el.setAttribute('aria-busy', 'false');
+    statusEl.textContent = tr('ready');
+  }
+
+  function fail(t, status, retryAfter) {
+    t.done = true;
+    t.el.remove();
+    S.turns = S.turns.filter((x) => x !== t);
+    let msg;
+    const secs = parseInt(retryAfter, 10);
+    if (status === 429) msg = secs > 0 ? L('errRate', { s: secs }) : L('errRate0');
+    else if (status === 0) msg = L('errNet');
+    else if (status >= 400 && status < 500) msg = L('errBad');
+    else msg = L('errServer');
+    const box = h('div', { class: 'err', role: 'alert' }, bind(h('p', { style: 'margin:0' }), 'text', msg));
+    if (status !== 400 && status !== 422) {
+      box.append(bind(h('button', {
+        type: 'button', class: 'btn sec', onclick: () => { box.previousSibling && box.previousSibling.remove(); box.remove(); send(t.q); },
+      }), 'text', L('retry')));
+    }
+    log.append(box);
+    box.scrollIntoView({ block: 'nearest' });
+  }
+
+  /* ---------- citations and source cards ---------- */
+  const sectorOf = (c) => (SECTOR_ORDER.includes(c.sector) ? c.sector : 'other');
+  function citeBtn(ctx, n) {
+    const c = ctx.byN.get(n);
+    const b = h('button', { type: 'button', class: 'cite s-' + sectorOf(c), 'data-n': n, onclick: () => showSource(ctx.t, n) }, String(n));
+    return bind(b, 'aria-label', () => tr('source') + ' ' + n + ': ' + (c.title || host(c.url)));
+  }
+  function showSource(t, n) {
+    if (!t.sources) return;
+    t.sources.open = true;
+    const card = t.cards.get(n);
+    if (!card) return;
+    for (const c of t.cards.values()) c.classList.remove('hl');
+    card.classList.add('hl');
+    const smooth = matchMedia('(prefers-reduced-motion: no-preference)').matches;
+    card.scrollIntoView({ block: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
+    card.focus({ preventScroll: true });
+  }
+  function sourcesBlock(t) {
+    t.cards = new Map();
+    const groups = {};
+    for (const c of t.citations) (groups[sectorOf(c)] = groups[sectorOf(c)] || []).push(c);
+    const order = SECTOR_ORDER.concat('other').filter((s) => groups[s]);
+    const summary = h('summary', null,
+      bind(h('span'), 'text', () => tr('sources') + ' (' + t.citations.length + ')'),
+      order.map((s) => bind(h('span', { class: 'badge s-' + s }), 'text', () => tr('sec')[s])));
+    t.sources = h('details', { class: 'sources' }, summary,
+      order.map((s) => h('section', { class: 'group s-' + s },
+        h('h4', null, bind(h('span', { class: 'badge s-' + s }), 'text', () => tr('sec')[s])),
+        groups[s].map((c) => card(t, c, s)))));
+    return t.sources;
+  }
+  function card(t, c, s) {
+    const url = safeUrl(c.url);
+    const meta = h('div', { class: 'meta' }, url ? h('span', { class: 'site' }, host(url)) : null);
+    if (c.section) meta.append(h('span', { class: 'sect' }, String(c.section)));
+    if (c.last_modified) meta.append(bind(h('span', { class: 'upd' }), 'text', () => tr('updated') + ' ' + fmtDate(c.last_modified)));
+    const snip = c.snippet ? String(c.snippet) : '';
+    const el = h('article', { class: 'card s-' + s, id: 'eti-t' + t.id + '-s' + c.n, tabindex: '-1', 'data-n': c.n },
+      h('div', null, h('span', { class: 'n' }, '[' + c.n + ']'), h('span', { class: 't' }, String(c.title || host(url) || ''))),
+      meta,
+      snip ? h('p', { class: 'snip' }, snip.length > 280 ? snip.slice(0, 277) + '…' : snip) : null,
+      url ? extLink(url, bind(h('span'), 'text', L('open'))) : null);
+    bind(el, 'aria-label', () => tr('source') + ' ' + c.n + ', ' + tr('sec')[s] + ': ' + (c.title || ''));
+    t.cards.set(c.n, el);
+    return el;
+  }
+
+  /* ---------- feedback ---------- */
+  function feedbackBlock(t) {
+    let rating = null;
+    const cid = S.cid;
+    const area = h('textarea', { id: 'eti-fb-' + t.id, maxlength: '1000' });
+    const msg = h('p', { class: 'ok', role: 'status' });
+    const sendFb = bind(h('button', { type: 'button', class: 'btn', onclick: () => submitFb() }), 'text', L('fbSend'));
+    const more = h('div', { hidden: true },
+      bind(h('label', { for: 'eti-fb-' + t.id }), 'text', L('fbComment')), area, sendFb);
+    const thumb = (r, icon, key) => bind(h('button', {
+      type: 'button', class: 'thumb ' + r, 'aria-pressed': 'false', onclick: (e) => {
+        rating = r;
+        for (const b of row.querySelectorAll('.thumb')) b.setAttribute('aria-pressed', String(b === e.currentTarget));
+        more.hidden = false;
+        area.focus();
+      },
+    }, svg(icon, 18)), 'aria-label', L(key));
+    const row = h('div', { class: 'row' }, bind(h('span'), 'text', L('fbQ')), thumb('up', ICON.up, 'up'), thumb('down', ICON.up, 'down'));
+    const box = h('div', { class: 'fb' }, row, more, msg);
+    async function submitFb() {
+      if (!rating) return;
+      sendFb.disabled = true;
+      const body = { conversation_id: cid, rating };
+      const comment = area.value.trim();
+      if (comment) body.comment = comment;
+      try {
+        const r = await fetch(API + '/v1/feedback', {
+          method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+        });
+        if (!r.ok) throw new Error(r.status);
+        row.remove(); more.remove();
+        msg.className = 'ok';
+        bind(msg, 'text', L('thanks'));
+      } catch (e) {
+        sendFb.disabled = false;
+        msg.className = 'err';
+        bind(msg, 'text', L('fbErr'));
+      }
+    }
+    return box;
+  }
+
+  /* ---------- print / save as PDF ---------- */
+  const PRINT_CSS = 'body{font:12pt/1.45 Georgia,"Times New Roman",serif;color:#000;margin:1.5cm}h1{font-size:18pt;margin:0 0 4pt}' +
+    '.meta{color:#333;margin:0 0 14pt}h2{font-size:13pt;margin:16pt 0 4pt;border-bottom:1px solid #999}h3,h4{font-size:12pt;margin:8pt 0 2pt}' +
+    '.q{font-weight:bold}.src li{margin:0 0 4pt}.url{word-break:break-all;font-family:monospace;font-size:9.5pt}' +
+    '.turn{page-break-inside:auto}.notes div{border-bottom:1px solid #999;height:22pt}.em{border:2px solid #000;padding:6pt}a{color:#000}';
+  function printChat() {
+    const old = shadow.querySelector('.print-frame');
+    if (old) old.remove();
+    const fr = h('iframe', { class: 'print-frame', 'aria-hidden': 'true', tabindex: '-1' });
+    fr.title = tr('print');
+    shadow.append(fr);
+    const d = fr.contentDocument;
+    d.documentElement.lang = S.lang;
+    d.title = tr('pTitle');
+    d.head.append(h('meta', { charset: 'utf-8' }), h('style', { text: PRINT_CSS }));
+    const k = kommune(S.muni);
+    const body = [h('h1', null, tr('pTitle')),
+      h('p', { class: 'meta' }, tr('pDate') + ': ' + new Date().toLocaleString(locale()) + ' · ' + tr('muni') + ': ' +
+        (S.muni ? (k ? k.navn + ' (' + S.muni + ')' : S.muni) : tr('whole')))];
+    const done = S.turns.filter((t) => t.done);
+    done.forEach((t, i) => {
+      const turn = h('section', { class: 'turn' }, h('h2', null, tr('pQ') + ' ' + (i + 1)), h('p', { class: 'q' }, t.q));
+      if (t.status === 'emergency') turn.append(h('p', { class: 'em' }, tr('emTitle') + '. ' + I18N[S.lang].tel.join(' · ')));
+      turn.append(h('h3', null, tr('pA')), h('div', null, markdown(t.text, null)));
+      if (t.citations.length) {
+        turn.append(h('h3', null, tr('sources')), h('ol', { class: 'src' }, t.citations.map((c) => h('li', { value: c.n },
+          h('strong', null, String(c.title || '')), ' (' + tr('sec')[sectorOf(c)] + ')',
+          c.last_modified ? ' – ' + tr('updated') + ' ' + fmtDate(c.last_modified) : '',
+          h('br'), h('span', { class: 'url' }, safeUrl(c.url) || String(c.url || ''))))));
+      }
+      body.push(turn);
+    });
+    body.push(h('section', { class: 'notes' }, h('h2', null, tr('pNotes')), [1, 2, 3, 4, 5, 6].map(() => h('div'))),
+      h('p', { class: 'meta' }, tr('disclaimer')));
+    d.body.replaceChildren(...body);
+    try { fr.contentWindow.focus(); fr.contentWindow.print(); } catch (e) { /* printing unavailable */ }
+  }
+
+  /* ---------- mount ---------- */
+  function mount() {
+    let target = null;
+    if (PAGE && ds.target) target = document.querySelector(ds.target);
+    if (PAGE && !target) target = document.getElementById('eti-chat');
+    (target || document.body).append(hostEl);
+    reset(false);
+    showMuni();
+    if (PAGE) { loadKommuner(); input.focus({ preventScroll: true }); }
+  }
+  window.ETI = { open: () => !PAGE && open(), close: () => !PAGE && close(), ask: (q) => { if (!PAGE && !S.open) open(); send(String(q)); } };
+  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+})();
