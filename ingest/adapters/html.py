@@ -22,7 +22,7 @@ TABLE = "table"
 # Noise on every site: menus, banners, footers, scripts, hidden and interactive bits.
 COMMON_DROP = [
     "script", "style", "noscript", "template", "iframe", "svg", "form", "button", "input", "select",
-    "nav", "header", "footer", "aside",
+    "nav", "aside",
     "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=search]", "[role=dialog]",
     "[hidden]", "[aria-hidden=true]",
     "[class*=cookie]", "[id*=cookie]", "[class*=consent]", "[id*=consent]", "[class*=Cookie]",
@@ -48,7 +48,8 @@ class HtmlLayout:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r" ([.,;:!?)»])", r"\1", text).replace("( ", "(").replace("« ", "«")
 
 
 def language_of(soup: BeautifulSoup, default: str) -> str:
@@ -84,7 +85,7 @@ class _Walker:
         return [h for _, h in self.stack]
 
     def flush(self) -> None:
-        text = "\n".join(t for t in self.buf if t)
+        text = "\n".join(t for t in self.buf if t and not _is_date_line(t))
         if text.strip():
             self.sections.append(Section(heading_path=self.path() or [self.title], text=text))
         self.buf = []
@@ -125,12 +126,30 @@ def _select_first(root: Tag, selectors: list[str]) -> Tag | None:
     return None
 
 
+def decode_html(raw: RawDocument) -> str:
+    """UTF-8, or the declared charset; random bytes are refused rather than indexed as mojibake."""
+    try:
+        return raw.content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = re.search(rb"charset=[\"']?([\w-]+)", raw.content[:2048]) or re.search(
+        r"charset=([\w-]+)", raw.content_type)
+    if declared:
+        name = declared[1].decode() if isinstance(declared[1], bytes) else declared[1]
+        try:
+            return raw.content.decode(name, errors="replace")
+        except LookupError:
+            pass
+    text = raw.content.decode("latin-1")
+    odd = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t") or 0x7F <= ord(ch) < 0xA0)
+    if odd > 0.05 * max(1, len(text)):
+        raise ExtractionError(f"{raw.url}: not text (undecodable bytes)")
+    return text
+
+
 def extract_html(raw: RawDocument, layout: HtmlLayout) -> Document:
     """Extract title, heading-aware sections, language, date, breadcrumbs and canonical URL."""
-    try:
-        html = raw.content.decode("utf-8")
-    except UnicodeDecodeError:
-        html = raw.content.decode("latin-1")
+    html = decode_html(raw)
     soup = BeautifulSoup(html, "lxml")
     if soup.body is None:
         raise ExtractionError(f"{raw.url}: no <body> in page")
@@ -158,6 +177,9 @@ def extract_html(raw: RawDocument, layout: HtmlLayout) -> Document:
 
     for sel in COMMON_DROP + layout.drop:
         for el in soup.select(sel):
+            el.decompose()
+    for el in soup.select("header, footer"):  # page chrome, but not an article's own header (with its h1)
+        if el.find_parent(["main", "article"]) is None:
             el.decompose()
     root = _select_first(soup, layout.content) or soup.body
     if not updated:
