@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
 import json
+import os
 import resource
 import sys
 import tempfile

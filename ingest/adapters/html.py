@@ -132,16 +132,15 @@ def decode_html(raw: RawDocument) -> str:
         return raw.content.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = re.search(rb"charset=[\"']?([\w-]+)", raw.content[:2048]) or re.search(
-        r"charset=([\w-]+)", raw.content_type)
-    if declared:
-        name = declared[1].decode() if isinstance(declared[1], bytes) else declared[1]
-        try:
-            return raw.content.decode(name, errors="replace")
-        except LookupError:
-            pass
-    text = raw.content.decode("latin-1")
-    odd = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t") or 0x7F <= ord(ch) < 0xA0)
+    declared = re.search(rb"charset=[\"']?([\w-]+)", raw.content[:2048])
+    name = declared[1].decode("ascii", "ignore") if declared else ""
+    if not name and (m := re.search(r"charset=([\w-]+)", raw.content_type)):
+        name = m[1]
+    try:
+        text = raw.content.decode(name or "latin-1", errors="replace")
+    except LookupError:
+        text = raw.content.decode("latin-1")
+    odd = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t") or 0x7F <= ord(ch) < 0xA0 or ch == "\ufffd")
     if odd > 0.05 * max(1, len(text)):
         raise ExtractionError(f"{raw.url}: not text (undecodable bytes)")
     return text

@@ -271,12 +271,12 @@ h2{flex:1;margin:2px 0 0;font-size:1.1rem;line-height:1.3}
 .iconbtn{display:inline-flex;align-items:center;justify-content:center;min-width:40px;min-height:40px;border:1px solid transparent;border-radius:8px;background:transparent;color:#fff}
 .iconbtn:hover{border-color:#fff}
 header :focus-visible{outline-color:#fff}
-.settings{display:flex;flex-wrap:wrap;gap:6px 10px;margin-top:6px;font-size:.875rem}
-.settings label{display:flex;flex-direction:column;gap:2px}
-.settings select,.settings input{min-height:36px;padding:4px 8px;border:1px solid #fff;border-radius:6px;background:#fff;color:#1b1b1b;font-size:16px}
-.settings input{width:11.5em}
-.muni-err{flex-basis:100%;color:#fff;font-weight:600}
-.tools{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
+.settings{display:flex;flex-wrap:wrap;align-items:center;gap:6px 12px;margin-top:4px;font-size:.875rem}
+.settings label{display:flex;align-items:center;gap:6px}
+.settings select,.settings input{min-height:34px;padding:2px 6px;border:1px solid #fff;border-radius:6px;background:#fff;color:#1b1b1b;font-size:16px}
+.settings input{width:10em}
+.muni-err{flex-basis:100%;margin:0;color:#fff;font-weight:600}
+.tools{display:flex;flex-wrap:wrap;gap:6px}
 .tool{min-height:36px;padding:4px 10px;border:1px solid #fff;border-radius:6px;background:transparent;color:#fff;font-size:.875rem}
 .tool:hover{background:#163a5c}
 .log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:12px;background:#f6f7f9}
@@ -383,8 +383,8 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     h('div', { class: 'top' }, bind(h('h2', { id: 'eti-title' }), 'text', L('title')), closeBtn),
     h('div', { class: 'settings' },
       h('label', null, bind(h('span'), 'text', L('language')), langSel),
-      h('label', null, bind(h('span'), 'text', L('muni')), muniInput), muniList, muniErr),
-    h('div', { class: 'tools' }, newBtn, printBtn));
+      h('label', null, bind(h('span'), 'text', L('muni')), muniInput), muniList, muniErr,
+      h('div', { class: 'tools' }, newBtn, printBtn)));
 
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text', tabindex: '-1' });
   const statusEl = h('p', { class: 'sr', role: 'status' });
