@@ -127,7 +127,7 @@
     if (attr === 'text') el.textContent = val; else el.setAttribute(attr, val);
   }
 
-  /* ---------- DOM helper: never uses innerHTML ---------- */
+  /* ---------- DOM helper: elements and text nodes only, no HTML parsing ---------- */
   function h(tag, props, ...kids) {
     const el = document.createElement(tag);
     if (props) {

@@ -1,0 +1,645 @@
+"""Browser tests for the ETI chat widget (eti/web/static/widget.js).
+
+Playwright for Python drives Debian's Chromium (/usr/bin/chromium; `playwright install` is never
+used) against the real API from the `live_api` fixture, which serves `/` (demo.html), `/chat`,
+`/widget.js`, `/kommuner.json`, `/v1/ask` and `/v1/feedback`. A few widget-only behaviours that
+need a particular API reply (emergency status, 429, hostile model text) use `page.route` to
+answer `/v1/ask` with a canned response instead.
+
+Screenshots go to test-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = ROOT / "eti" / "web" / "static"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 60_000
+SECTOR_LABELS = {"Helse", "NAV", "Skole og barnehage", "Kommunen", "Lov og rettigheter"}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+W = "#eti-widget"  # the widget's shadow host; Playwright CSS selectors pierce its open shadow root
+
+
+# --------------------------------------------------------------------------------------------
+# fixtures and helpers
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    pw = sync_api.sync_playwright().start()
+    b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+class Tab:
+    """A page plus what it did: JS dialogs, page errors and every request URL."""
+
+    def __init__(self, context, base: str):
+        self.context = context
+        self.base = base
+        self.page = context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def _dialog(self, d):
+        self.dialogs.append(d.message)
+        d.dismiss()
+
+    def third_party(self) -> list[str]:
+        origin = urlsplit(self.base)[:2]
+        return [u for u in self.requests if not u.startswith(("data:", "about:", "blob:")) and urlsplit(u)[:2] != origin]
+
+
+@pytest.fixture
+def base(live_api) -> str:
+    return str(live_api).rstrip("/")
+
+
+@pytest.fixture
+def tab(browser, base):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    t = Tab(ctx, base)
+    yield t
+    ctx.close()
+
+
+@pytest.fixture
+def mobile_tab(browser, base):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                              has_touch=True, locale="nb-NO")
+    t = Tab(ctx, base)
+    yield t
+    ctx.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def w(page, selector: str):
+    return page.locator(W).locator(selector)
+
+
+def open_demo(tab: Tab, path: str = "/"):
+    tab.page.goto(tab.base + path)
+    expect(w(tab.page, ".launcher")).to_be_visible()
+    return tab.page
+
+
+def open_widget(page) -> None:
+    w(page, ".launcher").click()
+    expect(w(page, "[role=dialog]")).to_be_visible()
+
+
+def shadow_eval(page, body: str):
+    """Evaluate `body` (an expression using `root`, the widget's shadow root) in the page."""
+    return page.evaluate(f"() => {{ const root = document.getElementById('eti-widget').shadowRoot; return ({body}); }}")
+
+
+def done_count(page) -> int:
+    return shadow_eval(page, "root.querySelectorAll('.msg.bot[aria-busy=\"false\"]').length")
+
+
+def wait_answer(page, n: int) -> None:
+    """Wait until n answers are complete (or an error box shows up, which fails the test)."""
+    page.wait_for_function(
+        """n => { const r = document.getElementById('eti-widget').shadowRoot;
+                   return r.querySelectorAll('.msg.bot[aria-busy="false"]').length >= n || r.querySelector('.err'); }""",
+        arg=n, timeout=TIMEOUT_MS)
+    errors = w(page, ".log .err")
+    assert errors.count() == 0, f"the widget showed an error: {errors.first.inner_text()}"
+
+
+def ask(page, question: str) -> dict:
+    """Type a question, send it with Enter, wait for the full answer; returns the request body."""
+    n = done_count(page)
+    box = w(page, "textarea#eti-input")
+    box.fill(question)
+    with page.expect_request(lambda r: r.url.endswith("/v1/ask") and r.method == "POST") as req:
+        box.press("Enter")
+    wait_answer(page, n + 1)
+    return req.value.post_data_json
+
+
+def last_bot(page):
+    return w(page, ".msg.bot").last
+
+
+def conversation_id(page) -> str | None:
+    return shadow_eval(page, "root.querySelector('.eti').dataset.conversationId || null")
+
+
+def make_fnr(birth: str = "010190") -> str:
+    """A fødselsnummer with valid mod-11 control digits (synthetic, not a real person's)."""
+    for ind in range(123, 1000):
+        d = [int(c) for c in f"{birth}{ind:03d}"]
+        k1 = 11 - sum(a * b for a, b in zip([3, 7, 6, 1, 8, 9, 4, 5, 2], d, strict=True)) % 11
+        k1 = 0 if k1 == 11 else k1
+        if k1 == 10:
+            continue
+        d.append(k1)
+        k2 = 11 - sum(a * b for a, b in zip([5, 4, 3, 2, 7, 6, 5, 4, 3, 2], d, strict=True)) % 11
+        k2 = 0 if k2 == 11 else k2
+        if k2 == 10:
+            continue
+        return "".join(map(str, d + [k2]))
+    raise AssertionError("no valid number")
+
+
+def sse(*events: tuple[str, dict]) -> str:
+    return "".join(f"event: {ev}\r\ndata: {json.dumps(data, ensure_ascii=False)}\r\n\r\n" for ev, data in events)
+
+
+def canned_stream(answer: str, status: str = "answered", citations=None, cid: str = "test-conv") -> str:
+    citations = citations or []
+    head = {"citations": citations, "conversation_id": cid, "status": status, "language": "nb"}
+    chunks = [answer[i:i + 12] for i in range(0, len(answer), 12)]
+    full = {"answer": answer, "status": status, "citations": citations, "conversation_id": cid, "language": "nb"}
+    return sse(("citations", head), *[("delta", {"text": c}) for c in chunks], ("done", full))
+
+
+# --------------------------------------------------------------------------------------------
+# static files
+# --------------------------------------------------------------------------------------------
+
+def test_kommuner_json_is_the_2024_list():
+    rows = json.loads((STATIC / "kommuner.json").read_text(encoding="utf-8"))
+    assert len(rows) == 357
+    by_nr = {r["nummer"]: r["navn"] for r in rows}
+    assert len(by_nr) == 357 and all(re.fullmatch(r"\d{4}", nr) for nr in by_nr)
+    assert len({r["navn"] for r in rows}) == 357, "names must be unique for the picker"
+    for nr, navn in {"0301": "Oslo", "4601": "Bergen", "1577": "Volda", "5001": "Trondheim", "1103": "Stavanger",
+                     "4207": "Flekkefjord", "1508": "Ålesund", "1580": "Haram", "3205": "Lillestrøm",
+                     "5501": "Tromsø", "5601": "Alta", "3901": "Horten", "4001": "Porsgrunn"}.items():
+        assert by_nr[nr] == navn
+    for gone in ("1507", "3001", "3801", "5401", "5444", "1201"):  # merged or renumbered before 2024
+        assert gone not in by_nr
+
+
+def test_widget_source_never_uses_innerhtml():
+    src = (STATIC / "widget.js").read_text(encoding="utf-8")
+    for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function", "localStorage",
+                   "sessionStorage", "document.cookie"):
+        assert banned not in src, banned
+    assert "attachShadow({ mode: 'open' })" in src
+
+
+# --------------------------------------------------------------------------------------------
+# the main flow on the demo page
+# --------------------------------------------------------------------------------------------
+
+def test_demo_page_ask_streamed_answer_with_citations(tab):
+    page = open_demo(tab)
+    launcher = w(page, ".launcher")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    expect(w(page, "#eti-panel")).to_be_hidden()
+    # the widget brings no styles into the page and the page's serif font does not leak into the widget
+    assert page.evaluate("document.querySelectorAll('style, link[rel=stylesheet]').length") == 1
+    open_widget(page)
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    dialog = w(page, "[role=dialog]")
+    expect(dialog).to_have_attribute("aria-label", re.compile("ETI"))
+    assert shadow_eval(page, "root.activeElement && root.activeElement.id") == "eti-input"
+    font = shadow_eval(page, "getComputedStyle(root.querySelector('.log')).fontFamily")
+    assert "Georgia" not in font
+    expect(w(page, "input.muni")).to_have_value("Flekkefjord")
+    expect(w(page, ".starter")).to_have_count(4)
+    expect(w(page, "[aria-live=polite]")).to_have_count(1)
+
+    with page.expect_response(lambda r: r.url.endswith("/v1/ask")) as resp_info:
+        with page.expect_request(lambda r: r.url.endswith("/v1/ask")) as req_info:
+            w(page, ".starter").filter(has_text="Hva er pleiepenger?").click()
+    body = req_info.value.post_data_json
+    assert body["question"] == "Hva er pleiepenger?"
+    assert body["stream"] is True and body["language"] == "nb" and body["municipality"] == "4207"
+    assert "conversation_id" not in body
+    assert "text/event-stream" in resp_info.value.headers.get("content-type", "")
+    wait_answer(page, 1)
+
+    bot = last_bot(page)
+    answer = bot.locator(".answer")
+    assert len(answer.inner_text().strip()) > 40
+    assert "pleiepenger" in answer.inner_text().lower()
+    cites = bot.locator(".answer button.cite")
+    assert cites.count() >= 1
+    badges = bot.locator(".sources summary .badge")
+    assert badges.count() >= 1
+    assert set(badges.all_inner_texts()) <= SECTOR_LABELS
+    expect(bot.locator(".sources summary")).to_contain_text("Kilder")
+    assert conversation_id(page)
+    shot(page, "widget-desktop.png")
+    assert not tab.errors and not tab.dialogs
+    assert tab.third_party() == []
+    # nothing is stored in the browser
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert page.evaluate("document.cookie") == ""
+
+
+def test_citation_marker_opens_and_highlights_its_source_card(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    ask(page, "Hva er pleiepenger?")
+    bot = last_bot(page)
+    details = bot.locator("details.sources")
+    assert details.evaluate("d => d.open") is False
+    cite = bot.locator(".answer button.cite").first
+    n = cite.get_attribute("data-n")
+    expect(cite).to_have_attribute("aria-label", re.compile(r"^Kilde \d+: .+"))
+    cite.click()
+    assert details.evaluate("d => d.open") is True
+    card = bot.locator(f".card[data-n='{n}']")
+    expect(card).to_be_visible()
+    expect(card).to_have_class(re.compile(r"\bhl\b"))
+    assert shadow_eval(page, "root.activeElement && root.activeElement.dataset.n") == n
+    # the card: sector badge group, title, site and a safe external link
+    expect(card.locator(".t")).not_to_be_empty()
+    expect(card.locator(".site")).not_to_be_empty()
+    link = card.locator("a")
+    assert re.match(r"^https?://", link.get_attribute("href"))
+    assert link.get_attribute("target") == "_blank"
+    assert set(link.get_attribute("rel").split()) >= {"noopener", "noreferrer"}
+    group_badge = bot.locator(f".group:has(.card[data-n='{n}']) h4 .badge")
+    assert group_badge.inner_text() in SECTOR_LABELS
+    for upd in bot.locator(".card .upd").all():
+        assert upd.inner_text().startswith("Sist oppdatert ")
+    # every link the answer renders is http(s) and opens safely
+    for a in bot.locator("a").all():
+        assert re.match(r"^https?://", a.get_attribute("href") or "")
+        assert "noopener" in (a.get_attribute("rel") or "")
+
+
+def test_feedback_thumbs_down_with_comment_is_stored(tab, feedback_rows):
+    page = open_demo(tab)
+    open_widget(page)
+    ask(page, "Hva er pleiepenger?")
+    bot = last_bot(page)
+    down = bot.locator(".fb .thumb.down")
+    expect(down).to_have_attribute("aria-label", "Nei, ikke nyttig")
+    down.click()
+    expect(down).to_have_attribute("aria-pressed", "true")
+    comment = "Mangler informasjon om søknadsfrister"
+    bot.locator(".fb textarea").fill(comment)
+    with page.expect_response(lambda r: r.url.endswith("/v1/feedback")) as resp_info:
+        bot.locator(".fb button", has_text="Send tilbakemelding").click()
+    resp = resp_info.value
+    assert resp.status == 201
+    sent = resp.request.post_data_json
+    assert sent == {"conversation_id": conversation_id(page), "rating": "down", "comment": comment}
+    expect(bot.locator(".fb")).to_contain_text("Takk for tilbakemeldingen")
+    rows = [r if isinstance(r, dict) else (dict(r) if hasattr(r, "keys") else r) for r in feedback_rows(sent["conversation_id"])]
+    assert rows, "the feedback was not stored"
+    assert any(
+        (r.get("rating") == "down" and r.get("comment") == comment) if isinstance(r, dict)
+        else ("down" in map(str, r) and comment in map(str, r)) for r in rows), rows
+
+
+def test_follow_up_keeps_the_conversation_and_new_conversation_resets(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    first = ask(page, "Hvordan får vi avlastning?")
+    assert "conversation_id" not in first
+    cid = conversation_id(page)
+    assert cid
+    second = ask(page, "Hvem i kommunen søker vi hos?")
+    assert second["conversation_id"] == cid
+    expect(w(page, ".msg.user")).to_have_count(2)
+    w(page, "button.newchat").click()
+    expect(w(page, ".msg")).to_have_count(0)
+    expect(w(page, ".starter")).to_have_count(4)
+    assert shadow_eval(page, "root.activeElement && root.activeElement.id") == "eti-input"
+    third = ask(page, "Hva gjør en barnekoordinator?")
+    assert "conversation_id" not in third
+
+
+def test_language_switch_changes_labels_and_request_language(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    box = w(page, "textarea#eti-input")
+    expect(box).to_have_attribute("placeholder", "Hva lurer du på?")
+    w(page, "select.lang").select_option("nn")
+    expect(box).to_have_attribute("placeholder", "Kva lurer du på?")
+    expect(w(page, "#eti-title")).to_have_text("Hjelp og rettar for familiar")
+    expect(w(page, ".starter").first).to_have_text("Kva er pleiepengar?")
+    expect(w(page, ".eti")).to_have_attribute("lang", "nn")
+    body = ask(page, "Kva er pleiepengar?")
+    assert body["language"] == "nn"
+    expect(last_bot(page).locator(".sources summary")).to_contain_text("Kjelder")
+    w(page, "select.lang").select_option("en")
+    expect(box).to_have_attribute("placeholder", "What would you like to know?")
+    expect(w(page, "label:has(input.muni)")).to_contain_text("Municipality")
+    expect(w(page, "button.newchat")).to_have_text("New conversation")
+    expect(last_bot(page).locator(".sources summary")).to_contain_text("Sources")  # already rendered answers follow
+    expect(w(page, ".launcher")).to_contain_text("Ask for help")
+    body = ask(page, "What is pleiepenger?")
+    assert body["language"] == "en"
+
+
+def test_municipality_picker_sets_the_next_request(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    expect(w(page, "datalist#eti-kommuner option")).to_have_count(358)  # 357 kommuner + "Hele landet"
+    muni = w(page, "input.muni")
+    muni.fill("Bergen")
+    muni.press("Tab")
+    body = ask(page, "Hvordan får vi avlastning?")
+    assert body["municipality"] == "4601"
+    muni.fill("1577")
+    muni.press("Enter")
+    expect(muni).to_have_value("Volda")
+    body = ask(page, "Hva gjør en barnekoordinator?")
+    assert body["municipality"] == "1577"
+    muni.fill("Atlantis")
+    muni.press("Tab")
+    expect(w(page, "#eti-muni-err")).to_be_visible()
+    expect(muni).to_have_attribute("aria-invalid", "true")
+    muni.fill("Hele landet")
+    muni.press("Tab")
+    expect(w(page, "#eti-muni-err")).to_be_hidden()
+    body = ask(page, "Hva er pleiepenger?")
+    assert "municipality" not in body
+
+
+# --------------------------------------------------------------------------------------------
+# keyboard, mobile, accessibility
+# --------------------------------------------------------------------------------------------
+
+def focused_in_widget(page) -> str:
+    return page.evaluate("""() => { const h = document.getElementById('eti-widget');
+        if (document.activeElement !== h) return '';
+        const a = h.shadowRoot.activeElement; return a ? a.tagName.toLowerCase() + '.' + a.className : ''; }""")
+
+
+def test_whole_flow_with_the_keyboard_only(tab):
+    page = open_demo(tab)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if focused_in_widget(page).startswith("button.launcher"):
+            break
+    else:
+        pytest.fail("the launcher is not reachable with Tab")
+    page.keyboard.press("Enter")
+    expect(w(page, "[role=dialog]")).to_be_visible()
+    assert focused_in_widget(page).startswith("textarea")
+    page.keyboard.type("Hva er pleiepenger?")
+    page.keyboard.press("Enter")
+    wait_answer(page, 1)
+    for _ in range(40):  # back from the text box into the answer, to a citation marker
+        page.keyboard.press("Shift+Tab")
+        if focused_in_widget(page).startswith("button.cite"):
+            break
+    else:
+        pytest.fail("no citation marker reachable with Shift+Tab")
+    page.keyboard.press("Enter")
+    assert focused_in_widget(page).startswith("article.card")
+    page.keyboard.press("Tab")
+    assert focused_in_widget(page).startswith("a")  # the card's link comes next
+    # the feedback buttons and the send button can be reached with Tab from here
+    seen = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        seen.append(focused_in_widget(page))
+        if seen[-1].startswith("button.btn sendbtn"):
+            break
+    assert seen[-1].startswith("button.btn sendbtn"), seen
+    assert any(f.startswith("button.thumb") for f in seen), seen
+    page.keyboard.press("Escape")
+    expect(w(page, "#eti-panel")).to_be_hidden()
+    assert focused_in_widget(page).startswith("button.launcher")
+    expect(w(page, ".launcher")).to_have_attribute("aria-expanded", "false")
+
+
+def test_mobile_390x844_full_screen_panel(mobile_tab):
+    page = open_demo(mobile_tab)
+    w(page, ".launcher").tap()
+    panel = w(page, "[role=dialog]")
+    expect(panel).to_be_visible()
+    box = panel.bounding_box()
+    assert box["x"] == 0 and box["y"] == 0 and box["width"] == 390 and box["height"] == 844
+    expect(w(page, ".launcher")).to_be_hidden()
+    assert shadow_eval(page, "parseFloat(getComputedStyle(root.querySelector('#eti-input')).fontSize)") >= 16
+    ask(page, "Hva er pleiepenger?")
+    last_bot(page).locator(".answer button.cite").first.tap()
+    overflow = shadow_eval(page, "[...root.querySelectorAll('.panel, .log')].map(e => e.scrollWidth - e.clientWidth)")
+    assert max(overflow) <= 1, overflow
+    shot(page, "widget-mobile.png")
+    w(page, "button.close").tap()
+    expect(panel).to_be_hidden()
+    expect(w(page, ".launcher")).to_be_visible()
+    assert mobile_tab.third_party() == []
+
+
+def run_axe(page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.map(n => n.target.join(' > ')).slice(0, 5)}));
+    }""")
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is missing: run `npm ci` in the repository root")
+def test_axe_no_serious_or_critical_violations(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    problems = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
+    assert problems == [], problems
+    ask(page, "Hva er pleiepenger?")
+    last_bot(page).locator(".answer button.cite").first.click()
+    last_bot(page).locator(".fb .thumb.up").click()
+    page.wait_for_timeout(400)  # let the highlight transition settle before the contrast check
+    problems = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
+    assert problems == [], problems
+    # the full-page chat too
+    page.goto(tab.base + "/chat")
+    expect(w(page, "[role=region]")).to_be_visible()
+    problems = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
+    assert problems == [], problems
+
+
+# --------------------------------------------------------------------------------------------
+# safety
+# --------------------------------------------------------------------------------------------
+
+def test_crawled_script_and_img_onerror_render_as_inert_text(tab):
+    """The fixture site's xss.html (about 'trygg bruk av nettskjema') has script/img markup in its text."""
+    page = open_demo(tab)
+    open_widget(page)
+    ask(page, "Hvorfor viser nettskjemaene kode som tekst? Trygg bruk av nettskjema")
+    bot = last_bot(page)
+    if bot.locator("details.sources").count():
+        bot.locator("details.sources summary").click()
+    page.wait_for_timeout(500)
+    assert tab.dialogs == [], tab.dialogs
+    assert tab.errors == [], tab.errors
+    assert shadow_eval(page, "root.querySelectorAll('.log script, .log img, .log iframe, .log [onerror]').length") == 0
+    text = bot.inner_text()
+    assert "nettskjema" in text.lower()
+    assert "<script>" in text or "onerror" in text, text
+    assert page.evaluate("window.__etiXss === undefined")
+
+
+def test_hostile_model_text_is_not_executed(tab):
+    answer = ("### Helse\nSe <script>window.__etiXss=1</script> og <img src=x onerror=\"window.__etiXss=2\"> [1].\n"
+              "- [klikk](javascript:window.__etiXss=3)\n- [trygg](https://www.helsenorge.no/)")
+    cites = [{"n": 1, "url": "javascript:alert(1)", "title": "<b>Tittel</b><img src=x onerror=alert(1)>",
+              "sector": "health", "source_id": "x", "section": None, "snippet": "<script>alert(1)</script>",
+              "last_modified": "2025-01-15", "fetched_at": None}]
+    page = open_demo(tab)
+    page.route("**/v1/ask", lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"},
+                                                        body=canned_stream(answer, citations=cites)))
+    open_widget(page)
+    ask(page, "test")
+    bot = last_bot(page)
+    bot.locator(".answer button.cite").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__etiXss === undefined")
+    assert tab.dialogs == []
+    assert shadow_eval(page, "root.querySelectorAll('.log script, .log img, .log b').length") == 0
+    expect(bot.locator(".answer")).to_contain_text("<script>window.__etiXss=1</script>")
+    expect(bot.locator(".answer")).to_contain_text("[klikk](javascript:window.__etiXss=3)")
+    hrefs = [a.get_attribute("href") for a in bot.locator("a").all()]
+    assert hrefs == ["https://www.helsenorge.no/"], hrefs  # the javascript: source gets no link at all
+    expect(bot.locator(".card .t")).to_have_text("<b>Tittel</b><img src=x onerror=alert(1)>")
+    expect(bot.locator(".card .upd")).to_have_text("Sist oppdatert 15. januar 2025")
+
+
+def test_fodselsnummer_warning_before_sending(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    asks: list[str] = []
+    page.on("request", lambda r: asks.append(r.url) if r.url.endswith("/v1/ask") else None)
+    fnr = make_fnr()
+    box = w(page, "textarea#eti-input")
+    text = f"Sønnen min har fødselsnummer {fnr[:6]} {fnr[6:]}, kan han få pleiepenger?"
+    box.fill(text)
+    box.press("Enter")
+    warning = w(page, ".warn")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_attribute("role", "alert")
+    expect(warning).to_contain_text("fødselsnummer")
+    page.wait_for_timeout(300)
+    assert asks == []
+    # "Rediger" returns to the text with the number selected
+    warning.locator("button", has_text="Rediger").click()
+    expect(warning).to_be_hidden()
+    assert shadow_eval(page, "root.activeElement.id") == "eti-input"
+    assert shadow_eval(page, "root.activeElement.value.slice(root.activeElement.selectionStart, root.activeElement.selectionEnd)") \
+        == f"{fnr[:6]} {fnr[6:]}"
+    assert asks == []
+    # an 11-digit number with wrong control digits is not a fødselsnummer: no warning
+    bad = fnr[:9] + str((int(fnr[9]) + 1) % 10) + fnr[10]
+    box.fill(f"Saksnummer {bad} gjelder pleiepenger")
+    with page.expect_request(lambda r: r.url.endswith("/v1/ask")):
+        box.press("Enter")
+    wait_answer(page, 1)
+    # "Send likevel" sends the text unchanged (without spaces too)
+    box.fill(f"Fødselsnummer {fnr}: hva er pleiepenger?")
+    box.press("Enter")
+    expect(warning).to_be_visible()
+    with page.expect_request(lambda r: r.url.endswith("/v1/ask")) as req:
+        warning.locator("button", has_text="Send likevel").click()
+    assert req.value.post_data_json["question"] == f"Fødselsnummer {fnr}: hva er pleiepenger?"
+    wait_answer(page, 2)
+
+
+def test_emergency_banner_comes_first_with_phone_links(tab):
+    page = open_demo(tab)
+    body = canned_stream("Ring 113 nå. Legg barnet i stabilt sideleie hvis det puster.", status="emergency")
+    page.route("**/v1/ask", lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body))
+    open_widget(page)
+    ask(page, "Barnet mitt puster ikke")
+    bot = last_bot(page)
+    banner = bot.locator(".emergency")
+    expect(banner).to_be_visible()
+    expect(banner).to_have_attribute("role", "alert")
+    assert bot.evaluate("b => b.querySelector('.emergency') === b.querySelector('.emergency, .answer')")
+    hrefs = [a.get_attribute("href") for a in banner.locator("a").all()]
+    assert hrefs == ["tel:113", "tel:116117", "tel:116123"]
+    expect(banner).to_contain_text("116 117")
+    expect(banner).to_contain_text("116 123")
+
+
+def test_rate_limit_and_network_errors_are_friendly(tab):
+    page = open_demo(tab)
+    problem = json.dumps({"title": "Too Many Requests", "status": 429, "detail": "rate limited"})
+    page.route("**/v1/ask", lambda route: route.fulfill(
+        status=429, headers={"Content-Type": "application/problem+json", "Retry-After": "30"}, body=problem))
+    open_widget(page)
+    w(page, "textarea#eti-input").fill("Hva er pleiepenger?")
+    w(page, "textarea#eti-input").press("Enter")
+    err = w(page, ".log .err")
+    expect(err).to_contain_text("Prøv igjen om 30 sekunder")
+    expect(err).not_to_contain_text("Too Many Requests")
+    page.unroute("**/v1/ask")
+    page.route("**/v1/ask", lambda route: route.abort())
+    err.locator("button", has_text="Prøv igjen").click()
+    expect(w(page, ".log .err")).to_contain_text("Fikk ikke kontakt med tjenesten")
+    page.unroute("**/v1/ask")
+    w(page, ".log .err button").click()  # retry against the real API
+    wait_answer(page, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# print summary and full-page mode
+# --------------------------------------------------------------------------------------------
+
+def test_print_summary_has_questions_answers_and_source_urls(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    ask(page, "Hva er pleiepenger?")
+    urls = [a.get_attribute("href") for a in last_bot(page).locator(".card a").all()]
+    assert urls
+    w(page, "button.print").click()
+    frame_el = w(page, "iframe.print-frame")
+    expect(frame_el).to_have_count(1)
+    doc = frame_el.element_handle().content_frame()
+    text = doc.locator("body").text_content()
+    assert "Samtale med ETI" in text
+    assert "Hva er pleiepenger?" in text
+    assert "Flekkefjord (4207)" in text
+    for u in urls:
+        assert u in text
+    assert doc.locator("script, button, img").count() == 0
+
+
+def test_full_page_chat_mode(tab):
+    page = tab.page
+    page.goto(tab.base + "/chat")
+    region = w(page, "[role=region]")
+    expect(region).to_be_visible()
+    expect(w(page, ".launcher")).to_have_count(0)
+    expect(w(page, "button.close")).to_have_count(0)
+    box = region.bounding_box()
+    assert box["height"] > 500
+    body = ask(page, "Hva gjør en barnekoordinator?")
+    assert "municipality" not in body
+    page.keyboard.press("Escape")
+    expect(region).to_be_visible()
+    shot(page, "chat-page.png")
+    assert tab.third_party() == []
