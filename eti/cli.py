@@ -164,8 +164,13 @@ def sources_cmd(sources: SourcesOpt = None, data_dir: DataDir = None,
     console.print(table)
 
 
+HostOpt = Annotated[str, typer.Option("--host")]
+PortOpt = Annotated[int, typer.Option("--port")]
+
+
 @app.command()
-def up(data_dir: DataDir = None, sources: SourcesOpt = None) -> None:
+def up(data_dir: DataDir = None, sources: SourcesOpt = None, host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
+       no_serve: Annotated[bool, typer.Option("--no-serve", help="Build and summarise only.")] = False) -> None:
     """The main job: build the default index if it is missing, print the summary, then serve."""
     from eti.index.versions import IndexVersions
     from ingest.summary import print_summary
@@ -183,12 +188,57 @@ def up(data_dir: DataDir = None, sources: SourcesOpt = None) -> None:
     else:
         console.print(f"Index present in {settings.index_dir}.")
     sources_cmd(sources=sources, data_dir=data_dir, as_json=False)
-    try:
-        from eti.api import serve as _serve  # noqa: F401  (exists once the API is built)
-    except ImportError:
-        console.print("The answering API is not part of this build yet; the index is ready.")
+    if no_serve:
         return
-    _serve.run(settings)
+    from eti.api.serve import run
+
+    console.print(f"Serving on http://{host}:{port}/  (API docs: /docs, widget demo: /, full-page chat: /chat)")
+    run(settings, host, port)
+
+
+@app.command()
+def serve(data_dir: DataDir = None, sources: SourcesOpt = None, host: HostOpt = "127.0.0.1",
+          port: PortOpt = 8000) -> None:
+    """Serve the REST API, the widget and the demo page (uvicorn)."""
+    from eti.api.serve import run
+
+    run(_settings(data_dir, sources), host, port)
+
+
+@app.command()
+def ask(question: str, data_dir: DataDir = None,
+        municipality: Annotated[str | None, typer.Option("--municipality", "-m")] = None,
+        mode: Annotated[str | None, typer.Option("--mode", help="default | llm")] = None,
+        as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Ask a question in the terminal: a cited answer from the current index."""
+    from eti.answer.llm import build_chat_model
+    from eti.answer.pipeline import answer
+    from eti.answer.services import Services
+    from eti.embed import build_embedder
+    from eti.index.reader import IndexReader, NoIndex
+    from eti.retrieve import Filters, Retriever
+
+    settings = _settings(data_dir)
+    try:
+        reader = IndexReader.open(settings.index_dir)
+    except NoIndex as exc:
+        console.print(f"[red]{exc}[/red]: run `eti up --no-serve` first.")
+        raise typer.Exit(1) from exc
+    chat = build_chat_model(settings)
+    services = Services.build(Retriever(reader, build_embedder(settings)), settings.prompts_dir, chat)
+    use_mode = mode or ("llm" if chat is not None and settings.answer_mode != "default" else "default")
+    ctx = answer(question, services, filters=Filters(municipality=municipality), mode=use_mode)
+    if as_json:
+        console.print_json(json.dumps({"status": ctx.status.value, "answer": ctx.answer, "language": ctx.language,
+                                       "citations": [c.__dict__ for c in ctx.citations],
+                                       "timings_ms": ctx.timings_ms}, ensure_ascii=False))
+        return
+    console.print(f"[bold]{ctx.status.value}[/bold] ({ctx.timings_ms.get('total', 0):.0f} ms)\n")
+    console.print(ctx.answer, markup=False, highlight=False)
+    if ctx.citations:
+        console.print("")
+        for c in ctx.citations:
+            console.print(f"[{c.n}] {c.title} - {c.section} ({c.sector}) {c.url}", markup=False, highlight=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -51,6 +51,21 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 20.0
 
+    # Answering and API
+    answer_mode: str = Field(default="auto", description="auto (llm when configured) | default | llm")
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    conversation_ttl_s: float = 3600
+    api_keys: list[str] = Field(default=[], description="When set, /v1/* requires one of these keys.")
+    cors_origins: list[str] = Field(default=[], description="Origins allowed to embed the widget.")
+    rate_limit_per_minute_ip: int = 60
+    rate_limit_per_minute_key: int = 600
+    max_request_bytes: int = 16_384
+    index_check_interval_s: float = 5.0
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.sqlite"
+
     @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"

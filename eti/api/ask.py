@@ -1,0 +1,92 @@
+"""POST /v1/ask (JSON or Server-Sent Events) and POST /v1/search."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from eti.answer.context import AskContext
+from eti.answer.pipeline import answer
+from eti.api.errors import problem
+from eti.api.schemas import AskRequest, AskResponse, CitationOut, SearchRequest, SearchResponse, SearchResult
+from eti.retrieve import Filters
+
+router = APIRouter(prefix="/v1", tags=["answering"])
+
+
+def _response(ctx: AskContext) -> AskResponse:
+    return AskResponse(
+        answer=ctx.answer, status=ctx.status.value if ctx.status else "no_answer",
+        citations=[CitationOut(**{k: v for k, v in c.__dict__.items() if k != "doc_id"}) for c in ctx.citations],
+        conversation_id=ctx.conversation_id or "", language=ctx.language)
+
+
+def _record(request: Request, ctx: AskContext) -> None:
+    m = request.app.state.runtime.metrics
+    m.answers.labels(ctx.status.value if ctx.status else "none").inc()
+    if ctx.llm_fallback and ctx.mode == "llm":
+        m.llm_fallbacks.inc()
+    for kind in ctx.pii_found:
+        m.pii_redactions.labels(kind).inc()
+
+
+def _sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+async def _stream(resp: AskResponse) -> AsyncIterator[str]:
+    yield _sse("citations", {"citations": [c.model_dump() for c in resp.citations],
+                             "conversation_id": resp.conversation_id, "status": resp.status,
+                             "language": resp.language})
+    for piece in re.findall(r"\S+\s*|\s+", resp.answer):  # word by word, whitespace kept
+        yield _sse("delta", {"text": piece})
+        await asyncio.sleep(0)
+    yield _sse("done", resp.model_dump())
+
+
+@router.post("/ask", response_model=AskResponse, responses={
+    200: {"content": {"text/event-stream": {"example": "event: citations\ndata: {...}\n\nevent: delta\n"
+                                                       "data: {\"text\": \"Pleiepenger \"}\n\nevent: done\n"
+                                                       "data: {...}\n\n"}}},
+    429: {"description": "Too many requests (Retry-After)"}, 503: {"description": "No index loaded"}})
+async def ask(body: AskRequest, request: Request):
+    """A parent's question in; a short, cited, sector-grouped answer out (`stream: true` for SSE)."""
+    rt = request.app.state.runtime
+    services = rt.refresh()
+    if services is None:
+        return problem(503, "Index not ready", "No index is loaded yet; run `eti up` or `eti crawl`.")
+    filters = Filters(sectors=list(body.sectors or []), municipality=body.municipality)
+    ctx = await run_in_threadpool(answer, body.question, services, conversation_id=body.conversation_id,
+                                  filters=filters, language=body.language, mode=rt.answer_mode)
+    _record(request, ctx)
+    resp = _response(ctx)
+    if body.stream:
+        return StreamingResponse(_stream(resp), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return JSONResponse(resp.model_dump())
+
+
+@router.post("/search", response_model=SearchResponse)
+async def search(body: SearchRequest, request: Request):
+    """Hybrid search over the index, for integrators building their own answers."""
+    rt = request.app.state.runtime
+    services = rt.refresh()
+    if services is None:
+        return problem(503, "Index not ready", "No index is loaded yet.")
+    f = body.filters
+    filters = Filters(sectors=list(f.sectors or []), sources=list(f.sources or []),
+                      languages=list(f.language or []), municipality=f.municipality) if f else Filters()
+    from eti.answer.guardrails.pii import redact
+
+    query = redact(body.query).text
+    result = await run_in_threadpool(services.retriever.search, query, filters, "hybrid", body.k)
+    return SearchResponse(results=[SearchResult(
+        url=h.chunk.url, title=h.chunk.title, sector=h.chunk.sector, source_id=h.chunk.source_id,
+        section=h.chunk.section, text=h.chunk.text, score=round(h.score, 6), municipality=h.chunk.municipality,
+        language=h.chunk.language, last_modified=h.chunk.updated) for h in result.hits])

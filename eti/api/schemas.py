@@ -1,0 +1,107 @@
+"""Request and response models of the REST API (they are the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sector = Literal["health", "welfare", "education", "municipal", "legal"]
+StatusLit = Literal["answered", "no_answer", "refused", "emergency"]
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"question": "Hva er pleiepenger og hvem kan få det?", "municipality": "4207", "language": "nb"}]})
+    question: str = Field(min_length=1, max_length=2000)
+    conversation_id: str | None = Field(default=None, max_length=64)
+    municipality: str | None = Field(default=None, pattern=r"^\d{4}$")
+    sectors: list[Sector] | None = None
+    language: Literal["nb", "nn", "en"] | None = None
+    stream: bool = False
+
+
+class CitationOut(BaseModel):
+    n: int
+    url: str
+    title: str
+    sector: str
+    source_id: str
+    section: str
+    snippet: str
+    last_modified: str | None = None
+    fetched_at: str | None = None
+
+
+class AskResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "answer": "Pleiepenger skal sikre inntekt ... [1]\n\n**NAV**\n- Du søker på nav.no. [1]",
+        "status": "answered", "conversation_id": "k3J9xYz0abcd", "language": "nb",
+        "citations": [{"n": 1, "url": "https://www.nav.no/pleiepenger-barn", "title": "Pleiepenger",
+                       "sector": "welfare", "source_id": "knowledge", "section": "Pleiepenger > Hvem kan få det?",
+                       "snippet": "...", "last_modified": "2026-11-23", "fetched_at": "2026-11-23T10:00:00+00:00"}]}]})
+    answer: str
+    status: StatusLit
+    citations: list[CitationOut]
+    conversation_id: str
+    language: str
+
+
+class SearchFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sectors: list[Sector] | None = None
+    sources: list[str] | None = None
+    municipality: str | None = Field(default=None, pattern=r"^\d{4}$")
+    language: list[Literal["nb", "nn", "en"]] | None = None
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"query": "avlastning", "k": 5, "filters": {"sectors": ["municipal"], "municipality": "4207"}}]})
+    query: str = Field(min_length=1, max_length=1000)
+    k: int = Field(default=10, ge=1, le=50)
+    filters: SearchFilters | None = None
+
+
+class SearchResult(BaseModel):
+    url: str
+    title: str
+    sector: str
+    source_id: str
+    section: str
+    text: str
+    score: float
+    municipality: str | None = None
+    language: str | None = None
+    last_modified: str | None = None
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"conversation_id": "k3J9xYz0abcd", "rating": "up", "comment": "Nyttig!"}]})
+    conversation_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class SourceOut(BaseModel):
+    id: str
+    name: str
+    sector: str
+    adapter: str
+    language: str
+    municipality: str | None
+    documents: int
+    chunks: int
+    last_crawl: str | None
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
