@@ -55,7 +55,7 @@ def _merge_small(sections: list[Section], p: ChunkParams) -> list[Section]:
                 approx_tokens(prev.text) + approx_tokens(s.text) <= p.max_tokens
             ):
                 label = s.heading_path[-1] if s.heading_path != prev.heading_path else ""
-                joined = f"{prev.text}\n{label}: {s.text}" if label else f"{prev.text}\n{s.text}"
+                joined = f"{prev.text}\n{label}\n{s.text}" if label else f"{prev.text}\n{s.text}"
                 out[-1] = Section(prev.heading_path, joined)
                 continue
         out.append(s)

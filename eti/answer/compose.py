@@ -31,6 +31,7 @@ class Sentence:
     rank: int  # the hit's rank
     order: int  # position in the chunk
     score: float = 0.0
+    overlap: float = 0.0  # share of the query's words in the sentence
 
 
 def split_sentences(text: str) -> list[str]:
@@ -44,6 +45,14 @@ def split_sentences(text: str) -> list[str]:
             continue
         out.extend(s.strip() for s in _SENT_END.split(line) if s.strip())
     return out
+
+
+_INTRO_HEADING = re.compile(r"^(hva er|kva er|what is|om |about )", re.I)
+
+
+def _is_intro(hit: Hit) -> bool:
+    c = hit.chunk
+    return c.section == c.title or bool(_INTRO_HEADING.match(c.section.rsplit(" > ", 1)[-1]))
 
 
 def _clean(sentence: str) -> str:
@@ -69,9 +78,11 @@ class Composer:
                 seen.add(key)
                 stems = set(self.analyzer(s))
                 overlap = len(stems & query_stems) / max(1, len(query_stems))
-                # relevance: lexical overlap, the hit's rank and dense similarity, earlier sentences first
-                score = overlap + 0.6 * hit.dense_similarity - 0.04 * rank - 0.02 * min(order, 5)
-                out.append(Sentence(s, hit, rank, order, score))
+                # relevance: lexical overlap, the hit's rank and dense similarity, earlier sentences first;
+                # the opening sentences of a page or card usually say what the thing is
+                intro = 0.25 if order <= 1 and _is_intro(hit) else 0.0
+                score = overlap + 0.6 * hit.dense_similarity + intro - 0.04 * rank - 0.02 * min(order, 5)
+                out.append(Sentence(s, hit, rank, order, score, overlap))
         return out
 
     def compose(self, ctx: AskContext, query: str) -> None:
@@ -99,17 +110,20 @@ class Composer:
         used.update(s.text for s in summary)
         parts = [" ".join(cite(s) for s in summary)]
 
-        relevant = [h for h in hits if h.dense_similarity >= top_sim - 0.05]
+        # other sectors only where a hit is close to the best one (e5 similarities are compressed)
+        relevant = [h for h in hits if h.dense_similarity >= top_sim - 0.03 or h is hits[0]]
+        lexical_language = ctx.language in ("nb", "nn")
         sectors = sorted({h.chunk.sector for h in relevant},
                          key=lambda sec: min(i for i, h in enumerate(hits) if h.chunk.sector == sec))
         next_steps = [s for s in cands if s.rank < 4 and s.text not in used and s.hit in relevant and (
             NEXT_STEP_SECTION.search(s.hit.chunk.section.rsplit(" > ", 1)[-1]) or ACTION_START.search(s.text))]
         next_steps = sorted(next_steps, key=lambda s: s.score, reverse=True)[:3]
         step_texts = {s.text for s in next_steps}
-        for sector in sectors:
+        for i, sector in enumerate(sectors[:4]):
             pool = [s for s in cands if s.hit.chunk.sector == sector and s.text not in used
-                    and s.text not in step_texts and s.hit in relevant]
-            best = sorted(pool, key=lambda s: s.score, reverse=True)[:2]
+                    and s.text not in step_texts and s.hit in relevant
+                    and (i == 0 or not lexical_language or s.overlap > 0)]
+            best = sorted(pool, key=lambda s: s.score, reverse=True)[: 2 if i == 0 else 1]
             if not best:
                 continue
             used.update(s.text for s in best)

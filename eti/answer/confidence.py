@@ -6,6 +6,7 @@ import time
 
 from eti.answer.context import AskContext, Status
 from eti.answer.services import Services
+from eti.retrieve import expand_query
 
 
 def retrieve(ctx: AskContext, services: Services) -> None:
@@ -20,12 +21,16 @@ def lexical_coverage(ctx: AskContext, services: Services) -> float:
     """Share of the query's content words (stemmed) that the top hits contain."""
     analyzer = services.retriever.reader.lexical.analyzer
     query = set(analyzer(ctx.retrieval_query or ctx.redacted))
+    synonyms = set(analyzer(expand_query(ctx.retrieval_query or ctx.redacted, services.retriever.synonyms)))
     if not query:
         return 0.0
     found: set[str] = set()
     for h in ctx.hits[:3]:
         found |= set(analyzer(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}"))
-    return len(query & found) / len(query)
+    # a word counts as found when it, or one of its synonyms, is in the hits
+    hit_words = query & found
+    covered = len(hit_words) + min(len(query - hit_words), len((synonyms - query) & found))
+    return min(1.0, covered / len(query))
 
 
 def score(ctx: AskContext, services: Services) -> float:

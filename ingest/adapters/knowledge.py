@@ -71,6 +71,10 @@ class KnowledgeAdapter:
     def extract(self, raw: RawDocument, source: Source) -> list[Document]:
         slug = card_id(raw.url)
         meta, parts = parse_card(raw.content.decode("utf-8"), slug)
+        if parts and parts[0][0] == "":  # the summary opens the card's introduction
+            parts[0] = ("", f"{meta.summary}\n\n{parts[0][1]}")
+        else:
+            parts.insert(0, ("", meta.summary))
         sections = [
             Section([meta.title, heading] if heading else [meta.title], _plain(body)) for heading, body in parts
         ]

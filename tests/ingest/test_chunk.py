@@ -23,7 +23,7 @@ def test_small_sibling_sections_merge_but_keep_their_heading_in_the_text():
                 Section(["Pleiepenger", "Søknad"], "Søk på nav.no.")]
     chunks = chunk_document(doc(sections), "nav", "welfare", "4207")
     assert len(chunks) == 1
-    assert "Søknad: Søk på nav.no." in chunks[0].text
+    assert "Søknad\nSøk på nav.no." in chunks[0].text
     assert chunks[0].municipality == "4207" and chunks[0].sector == "welfare"
 
 

@@ -447,6 +447,13 @@ def test_mobile_390x844_full_screen_panel(mobile_tab):
     overflow = shadow_eval(page, "[...root.querySelectorAll('.panel, .log')].map(e => e.scrollWidth - e.clientWidth)")
     assert max(overflow) <= 1, overflow
     shot(page, "widget-mobile.png")
+    assert_axe_clean(page)
+    # the full-screen panel keeps Tab inside: from the send button Tab wraps to the first control
+    w(page, "button.sendbtn").focus()
+    page.keyboard.press("Tab")
+    assert focused_in_widget(page).startswith("button.iconbtn close")
+    page.keyboard.press("Shift+Tab")
+    assert focused_in_widget(page).startswith("button.btn sendbtn")
     w(page, "button.close").tap()
     expect(panel).to_be_hidden()
     expect(w(page, ".launcher")).to_be_visible()
@@ -461,6 +468,14 @@ def run_axe(page) -> list[dict]:
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.map(n => n.target.join(' > ')).slice(0, 5)}));
     }""")
+
+
+def assert_axe_clean(page) -> None:
+    """No serious or critical axe-core violations (skipped quietly where axe-core is not installed)."""
+    if not AXE.exists():
+        return
+    problems = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
+    assert problems == [], problems
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is missing: run `npm ci` in the repository root")
@@ -545,6 +560,7 @@ def test_fodselsnummer_warning_before_sending(tab):
     expect(warning).to_contain_text("fødselsnummer")
     page.wait_for_timeout(300)
     assert asks == []
+    assert_axe_clean(page)
     # "Rediger" returns to the text with the number selected
     warning.locator("button", has_text="Rediger").click()
     expect(warning).to_be_hidden()
@@ -583,6 +599,7 @@ def test_emergency_banner_comes_first_with_phone_links(tab):
     assert hrefs == ["tel:113", "tel:116117", "tel:116123"]
     expect(banner).to_contain_text("116 117")
     expect(banner).to_contain_text("116 123")
+    assert_axe_clean(page)
 
 
 def test_rate_limit_and_network_errors_are_friendly(tab):
@@ -596,6 +613,7 @@ def test_rate_limit_and_network_errors_are_friendly(tab):
     err = w(page, ".log .err")
     expect(err).to_contain_text("Prøv igjen om 30 sekunder")
     expect(err).not_to_contain_text("Too Many Requests")
+    assert_axe_clean(page)
     page.unroute("**/v1/ask")
     page.route("**/v1/ask", lambda route: route.abort())
     err.locator("button", has_text="Prøv igjen").click()

@@ -24,9 +24,9 @@
   }
   API = String(API).trim().replace(/\/+$/, '');
   const PAGE = ds.mode === 'page';
-  const SECTORS = (ds.sectors || '').split(',').map((s) => s.trim()).filter(Boolean);
   const LANGS = { nb: 'Bokmål', nn: 'Nynorsk', en: 'English' };
   const SECTOR_ORDER = ['health', 'welfare', 'education', 'municipal', 'legal'];
+  const SECTORS = (ds.sectors || '').split(',').map((s) => s.trim()).filter((s) => SECTOR_ORDER.includes(s));
   const TEL = [['113', '113'], ['116117', '116 117'], ['116123', '116 123']];
 
   /* ---------- texts ---------- */
@@ -274,7 +274,7 @@ header :focus-visible{outline-color:#fff}
 .settings{display:flex;flex-wrap:wrap;align-items:center;gap:6px 12px;margin-top:4px;font-size:.875rem}
 .settings label{display:flex;align-items:center;gap:6px}
 .settings select,.settings input{min-height:34px;padding:2px 6px;border:1px solid #fff;border-radius:6px;background:#fff;color:#1b1b1b;font-size:16px}
-.settings input{width:10em}
+.settings input{width:9em}
 .muni-err{flex-basis:100%;margin:0;color:#fff;font-weight:600}
 .tools{display:flex;flex-wrap:wrap;gap:6px}
 .tool{min-height:36px;padding:4px 10px;border:1px solid #fff;border-radius:6px;background:transparent;color:#fff;font-size:.875rem}
@@ -316,7 +316,7 @@ header :focus-visible{outline-color:#fff}
 .card .n{font-weight:700;margin-right:4px}
 .card .t{font-weight:600}
 .card .meta{display:flex;flex-wrap:wrap;gap:4px 10px;margin-top:4px;color:#4a4a4a;font-size:.82rem}
-.card .snip{margin:4px 0 0;color:#3d3d3d;font-size:.85rem}
+.card .snip{margin:4px 0 0;color:#3d3d3d;font-size:.85rem;white-space:pre-line}
 .card a{display:inline-block;margin-top:4px;font-weight:600}
 .emergency{margin:0 0 10px;padding:10px 12px;border:2px solid #b00020;border-left-width:8px;border-radius:8px;background:#fdecea;color:#4d0a0a}
 .emergency strong{display:block;font-size:1.1rem;margin-bottom:4px}
@@ -347,7 +347,7 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
 @media (max-width:600px){
  .panel:not(.inline){right:0;bottom:0;left:0;top:0;width:100%;height:100%;max-height:none;border:0;border-radius:0}
  .open .launcher{display:none}
- .settings input{width:9.5em}
+ .settings input{width:8em}
  .user{margin-left:6%}
 }
 @media (prefers-reduced-motion:no-preference){.card{transition:background .3s,box-shadow .3s}}
@@ -410,9 +410,9 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     input.style.height = Math.min(input.scrollHeight + 2, 140) + 'px';
     if (!warn.hidden && !findFnr(input.value)) { warn.hidden = true; S.fnrOk = false; }
   });
-  panel.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !PAGE) { e.stopPropagation(); close(); return; }
-    if (e.key === 'Tab' && !PAGE && matchMedia('(max-width:600px)').matches) trapTab(e);
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !PAGE && S.open) { e.stopPropagation(); close(); return; }
+    if (e.key === 'Tab' && !PAGE && S.open && matchMedia('(max-width:600px)').matches) trapTab(e);
   });
 
   function trapTab(e) {
