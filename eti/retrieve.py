@@ -155,6 +155,21 @@ class Retriever:
             lexical = self.reader.lexical.search(expanded, cfg.candidates, mask=self._mask(f))
         timings["lexical"] = (time.perf_counter() - t) * 1000
 
+        local_lists: list[list[tuple[str, float]]] = []
+        if f.municipality:  # the kommune's own pages compete as ranked lists of their own
+            t = time.perf_counter()
+            local = Filters(f.sectors, f.sources, f.languages)
+            kmask = (self._kommune == f.municipality).astype(np.float32)
+            base = self._mask(local)
+            if mode in ("hybrid", "bm25") and kmask.any():
+                local_lists.append(self.reader.lexical.search(expanded, 10, mask=kmask if base is None else kmask * base))
+            if mode in ("hybrid", "dense") and kmask.any():
+                where = self._where(local)
+                kwhere = {"municipality": f.municipality}
+                where = kwhere if where is None else {"$and": [kwhere, *(where.get("$and") or [where])]}
+                local_lists.append(self.reader.dense.search(qvec, 10, where=where))
+            timings["municipality"] = (time.perf_counter() - t) * 1000
+
         t = time.perf_counter()
         fused: dict[str, float] = {}
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense)}
@@ -164,6 +179,9 @@ class Retriever:
             fused[cid] = fused.get(cid, 0.0) + cfg.dense_weight / (cfg.rrf_k + r + 1)
         for cid, r in lex_rank.items():
             fused[cid] = fused.get(cid, 0.0) + cfg.lexical_weight / (cfg.rrf_k + r + 1)
+        for ranked_local in local_lists:
+            for r, (cid, _) in enumerate(ranked_local):
+                fused[cid] = fused.get(cid, 0.0) + 0.5 / (cfg.rrf_k + r + 1)
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(3 * k, 24)]
         got = self.reader.dense.get_with_vectors(ranked)
         hits: list[Hit] = []
