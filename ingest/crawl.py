@@ -7,6 +7,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ingest.fetch import Fetcher, same_site
 from ingest.links import normalise
@@ -35,6 +36,9 @@ class CrawlOutcome:
 async def crawl(source: Source, fetcher: Fetcher, robots: RobotsCache, limiter: HostLimiter,
                 handle: PageHandler, workers: int = 2) -> CrawlOutcome:
     out = CrawlOutcome()
+    # the source's rate holds from the very first request (sitemap, robots.txt), not a default
+    for u in [*source.start_urls, *([source.sitemap] if source.sitemap else [])]:
+        limiter.set_rate(urlsplit(u).netloc, source.rate_limit)
     queue: deque[str] = deque(normalise(u) for u in source.start_urls)
     if source.sitemap:
         queue.extend(normalise(u) for u in await discover(fetcher, source.sitemap))
@@ -55,7 +59,7 @@ async def crawl(source: Source, fetcher: Fetcher, robots: RobotsCache, limiter: 
             limiter.set_rate(host, source.rate_limit, rules.crawl_delay(robots.agent))
             configured.add(host)
         if not rules.allowed(url, robots.agent):
-            out.skip("robots.txt")
+            out.skip(f"robots.txt unreachable ({rules.error})" if rules.error else "robots.txt")
             return
         if out.fetches >= source.max_pages:
             out.capped = True

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -82,8 +83,8 @@ class Fetcher:
         self.snapshots = snapshots
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  max_redirects: int = 5) -> FetchResult:
-        """GET ``url`` politely; follows same-site redirects only."""
+                  max_redirects: int = 5, may_follow: Callable[[str], Awaitable[bool]] | None = None) -> FetchResult:
+        """GET ``url`` politely; follows same-site redirects only (and only where ``may_follow`` agrees)."""
         headers = {"User-Agent": self.user_agent, "Accept": ACCEPT, "Accept-Language": "nb,nn;q=0.9,en;q=0.5"}
         if etag:
             headers["If-None-Match"] = etag
@@ -98,6 +99,9 @@ class Fetcher:
                 target = urljoin(current, result.headers["location"])
                 if not same_site(target, url):
                     result.error = f"redirect to another site ({urlsplit(target).netloc})"
+                    return result
+                if may_follow is not None and not await may_follow(target):
+                    result.error = f"redirect to an excluded URL ({urlsplit(target).path})"
                     return result
                 current = target
                 continue
@@ -127,6 +131,11 @@ class Fetcher:
                     result.error = f"HTTP {result.status}"
                 return result
             delay = retry_after_seconds(result.headers.get("retry-after"))
+            if delay is not None and delay > self.max_backoff:
+                # waiting less than the server asked would be impolite; give up on this URL for now
+                self.limiter.push_back(url, self.max_backoff)
+                result.error = f"HTTP {result.status} (Retry-After {delay:.0f}s is over {self.max_backoff:.0f}s)"
+                return result
             if delay is None:
                 delay = self.backoff_base * 2 ** (attempt - 1) * (0.75 + random.random() / 2)
             delay = min(delay, self.max_backoff)

@@ -129,11 +129,14 @@ class Ingestor:
         handled = 0
         alive: set[str] = set()
 
+        async def may_follow(target: str) -> bool:  # a redirect must not lead where the crawl may not go
+            return source.allows(target) and (await robots.for_url(target)).allowed(target, robots.agent)
+
         async def handle(url: str) -> list[str]:
             nonlocal handled
             prev = self.catalog.page(url)
             res = await fetcher.get(url, etag=prev.etag if prev else None,
-                                    last_modified=prev.last_modified if prev else None)
+                                    last_modified=prev.last_modified if prev else None, may_follow=may_follow)
             handled += 1
             if self.progress:
                 self.progress(source.id, handled)
@@ -185,6 +188,9 @@ class Ingestor:
         finally:
             snapshots.close()
         stats.skipped += sum(outcome.skipped.values())
+        unreachable = [r for r in outcome.skipped if r.startswith("robots.txt unreachable")]
+        if unreachable and not (stats.fetched + stats.unchanged + stats.failed):
+            stats.error = f"site unreachable: {unreachable[0]}"  # reported; indexed pages are kept below
         healthy = (stats.fetched + stats.unchanged) > 0 and stats.failed <= stats.fetched + stats.unchanged
         if not outcome.capped and healthy:
             for page in self.catalog.pages(source.id):
@@ -244,6 +250,9 @@ class Ingestor:
             await self._collect(self._rebuild_archive(source), adapter, stats, force=True)
             return stats
         raws = list(iter_snapshots(self.settings.raw_dir, source.id))
+        known = {p.url for p in self.catalog.pages(source.id)}
+        if known:  # the catalog says which pages are current (not deleted, not a canonical duplicate, not robots.txt)
+            raws = [r for r in raws if r.url in known]
         if not raws:
             stats.error = "no snapshots to rebuild from"
             return stats
