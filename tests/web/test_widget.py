@@ -274,6 +274,7 @@ def test_citation_marker_opens_and_highlights_its_source_card(tab):
     assert details.evaluate("d => d.open") is True
     card = bot.locator(f".card[data-n='{n}']")
     expect(card).to_be_visible()
+    expect(card).to_be_in_viewport()
     expect(card).to_have_class(re.compile(r"\bhl\b"))
     assert shadow_eval(page, "root.activeElement && root.activeElement.dataset.n") == n
     # the card: sector badge group, title, site and a safe external link
@@ -444,6 +445,8 @@ def test_mobile_390x844_full_screen_panel(mobile_tab):
     assert shadow_eval(page, "parseFloat(getComputedStyle(root.querySelector('#eti-input')).fontSize)") >= 16
     ask(page, "Hva er pleiepenger?")
     last_bot(page).locator(".answer button.cite").first.tap()
+    expect(last_bot(page).locator(".card.hl")).to_be_in_viewport()
+    page.wait_for_timeout(600)  # smooth scrolling settles before the screenshot
     overflow = shadow_eval(page, "[...root.querySelectorAll('.panel, .log')].map(e => e.scrollWidth - e.clientWidth)")
     assert max(overflow) <= 1, overflow
     shot(page, "widget-mobile.png")
