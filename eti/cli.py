@@ -241,6 +241,36 @@ def ask(question: str, data_dir: DataDir = None,
             console.print(f"[{c.n}] {c.title} - {c.section} ({c.sector}) {c.url}", markup=False, highlight=False)
 
 
+@app.command("eval")
+def eval_cmd(
+    data_dir: DataDir = None,
+    api: Annotated[str | None, typer.Option("--api", help="Evaluate a running API instead of in-process.")] = None,
+    retriever: Annotated[str, typer.Option("--retriever", help="Comma-separated: hybrid,dense,bm25")] = "hybrid,dense,bm25",
+    mode: Annotated[str, typer.Option("--mode", help="Comma-separated: default,llm")] = "default",
+    quick: Annotated[bool, typer.Option("--quick", help="A stratified subset (CI).")] = False,
+    questions: Annotated[Path, typer.Option("--questions")] = Path("eval/questions.yaml"),
+    out: Annotated[Path, typer.Option("--out")] = Path("eval/reports"),
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="An earlier JSON report to compare with.")] = None,
+    gate: Annotated[bool, typer.Option("--gate", help="Exit non-zero when a threshold fails.")] = False,
+    thresholds: Annotated[Path, typer.Option("--thresholds")] = Path("eval/thresholds.yaml"),
+) -> None:
+    """Run the evaluation suite: summary table, JSON and HTML reports, optional gate."""
+    from eti.evaluate.cli import run_eval
+
+    _logging(False)
+    settings = _settings(data_dir)
+    retrievers = [r.strip() for r in retriever.split(",") if r.strip()]
+    if retrievers and retrievers[0] != "hybrid" and "hybrid" in retrievers:
+        retrievers.remove("hybrid")
+        retrievers.insert(0, "hybrid")
+    modes = [m.strip() for m in mode.split(",") if m.strip()]
+    report = run_eval(settings=settings, questions_file=questions, out_dir=out, api=api, retrievers=retrievers,
+                      modes=modes, quick=quick, baseline=baseline, thresholds_file=thresholds if gate else None,
+                      console=console)
+    if gate and report["gate"]["failures"]:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -73,7 +73,8 @@ class Composer:
             for order, raw in enumerate(split_sentences(hit.chunk.text)):
                 s = _clean(raw)
                 key = s.lower()
-                if len(s) < 25 or len(s) > 450 or key in seen or matches(self.injection, s):
+                # a question (usually a heading such as "Hvem kan få det?") tells the parent nothing
+                if len(s) < 25 or len(s) > 450 or s.endswith("?") or key in seen or matches(self.injection, s):
                     continue
                 seen.add(key)
                 stems = set(self.analyzer(s))
@@ -100,7 +101,7 @@ class Composer:
                 citations[c.id] = Citation(
                     n=len(citations) + 1, url=c.url, title=c.title, sector=c.sector, source_id=c.source_id,
                     section=c.section, snippet=c.text[:300], last_modified=c.updated, fetched_at=c.fetched_at,
-                    doc_id=c.doc_id)
+                    doc_id=c.doc_id, chunk_id=c.id)
             return f"{s.text} [{citations[c.id].n}]"
 
         used: set[str] = set()

@@ -11,7 +11,7 @@ from eti.retrieve import expand_query
 
 def retrieve(ctx: AskContext, services: Services) -> None:
     t = time.perf_counter()
-    result = services.retriever.search(ctx.retrieval_query or ctx.redacted, ctx.filters)
+    result = services.retriever.search(ctx.retrieval_query or ctx.redacted, ctx.filters, ctx.retriever_mode)
     ctx.hits = result.hits
     ctx.timings_ms.update({f"retrieve_{k}": v for k, v in result.timings_ms.items()})
     ctx.timings_ms["retrieve"] = (time.perf_counter() - t) * 1000

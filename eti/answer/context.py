@@ -27,6 +27,7 @@ class Citation:
     last_modified: str | None
     fetched_at: str | None
     doc_id: str = ""
+    chunk_id: str = ""
 
 
 @dataclass
@@ -36,6 +37,7 @@ class AskContext:
     requested_language: str | None = None
     conversation_id: str | None = None
     mode: str = "default"  # default | llm
+    retriever_mode: str = "hybrid"  # hybrid | dense | bm25 (ablations)
 
     redacted: str = ""
     pii_found: list[str] = field(default_factory=list)

@@ -8,11 +8,12 @@ _WORD = re.compile(r"[^\W\d_]+", re.U)
 MARKERS = {
     "nb": {"hva", "hvem", "hvordan", "ikke", "jeg", "hun", "fra", "syk", "sykt", "hjemme", "bare", "noe", "være",
            "mye", "hvilke", "hvor", "barnet", "vår", "får", "søke", "kan", "vi", "har", "det", "til", "og", "på",
-           "rett", "hjelp", "sønnen", "datteren", "min", "mitt", "skal", "må", "når", "om", "med", "er"},
+           "rett", "hjelp", "sønnen", "datteren", "min", "mitt", "skal", "må", "når", "om", "med", "er", "av"},
     "nn": {"kva", "kven", "korleis", "ikkje", "eg", "ho", "frå", "sjuk", "sjukt", "heime", "berre", "noko", "vere",
-           "mykje", "kvar", "kor", "dottera", "søkje", "me", "dykk", "òg", "hjelp", "vore", "kjem", "gjer", "sonen"},
+           "mykje", "kvar", "kor", "dottera", "søkje", "me", "dykk", "òg", "hjelp", "vore", "kjem", "gjer", "sonen",
+           "av", "born", "rettar", "sjukdom", "skule", "skulen", "teneste", "tenester"},
     "en": {"what", "who", "how", "the", "my", "is", "can", "child", "son", "daughter", "help", "we", "get", "does",
-           "and", "for", "with", "our", "are", "to", "need", "which", "where", "apply", "school", "rights", "i"},
+           "and", "for", "with", "our", "are", "to", "need", "which", "where", "apply", "school", "rights"},
     "pl": {"jest", "czy", "jak", "moje", "mój", "moja", "dziecko", "syn", "córka", "pomoc", "szkole", "mamy",
            "gdzie", "co", "nie", "się", "dla", "ma", "jaka", "jakie", "prawo"},
     "so": {"waa", "iyo", "ilmaha", "caruurta", "maxaa", "sidee", "waxaan", "wiilkayga", "gabadhayda", "caawimo",
@@ -31,6 +32,11 @@ def detect_language(text: str, fallback: str = "nb") -> str:
     if not words:
         return fallback
     scores = {lang: sum(1 for w in words if w in vocab) for lang, vocab in MARKERS.items()}
+    # "I" is English; "i" (in) is Norwegian: the case tells them apart
+    raw = _WORD.findall(text)
+    scores["en"] += raw.count("I")
+    scores["nb"] += raw.count("i")
+    scores["nn"] += raw.count("i")
     if _POLISH.search(text.lower()):
         scores["pl"] += 2
     best = max(scores, key=lambda k: scores[k])

@@ -70,11 +70,12 @@ STAGES: list[tuple[str, Stage]] = [
 
 
 def answer(question: str, services: Services, *, conversation_id: str | None = None,
-           filters: Filters | None = None, language: str | None = None, mode: str = "default") -> AskContext:
+           filters: Filters | None = None, language: str | None = None, mode: str = "default",
+           retriever: str = "hybrid") -> AskContext:
     """Run one question through every stage; returns the context with status, answer and citations."""
     conv = services.conversations.get_or_new(conversation_id)
     ctx = AskContext(question=question, filters=filters or Filters(), requested_language=language,
-                     conversation_id=conv.id, mode=mode)
+                     conversation_id=conv.id, mode=mode, retriever_mode=retriever)
     t0 = time.perf_counter()
     for name, stage in STAGES:
         t = time.perf_counter()

@@ -23,7 +23,8 @@ router = APIRouter(prefix="/v1", tags=["answering"])
 def _response(ctx: AskContext) -> AskResponse:
     return AskResponse(
         answer=ctx.answer, status=ctx.status.value if ctx.status else "no_answer",
-        citations=[CitationOut(**{k: v for k, v in c.__dict__.items() if k != "doc_id"}) for c in ctx.citations],
+        citations=[CitationOut(**{k: v for k, v in c.__dict__.items() if k not in ("doc_id", "chunk_id")})
+                   for c in ctx.citations],
         conversation_id=ctx.conversation_id or "", language=ctx.language)
 
 
@@ -87,6 +88,6 @@ async def search(body: SearchRequest, request: Request):
     query = redact(body.query).text
     result = await run_in_threadpool(services.retriever.search, query, filters, "hybrid", body.k)
     return SearchResponse(results=[SearchResult(
-        url=h.chunk.url, title=h.chunk.title, sector=h.chunk.sector, source_id=h.chunk.source_id,
+        doc_id=h.chunk.doc_id, url=h.chunk.url, title=h.chunk.title, sector=h.chunk.sector, source_id=h.chunk.source_id,
         section=h.chunk.section, text=h.chunk.text, score=round(h.score, 6), municipality=h.chunk.municipality,
         language=h.chunk.language, last_modified=h.chunk.updated) for h in result.hits])

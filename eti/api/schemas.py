@@ -64,6 +64,7 @@ class SearchRequest(BaseModel):
 
 
 class SearchResult(BaseModel):
+    doc_id: str = Field(description="Stable document id: the URL, or kort:<id> for ETI's knowledge cards")
     url: str
     title: str
     sector: str

@@ -75,3 +75,11 @@ def redact(text: str) -> Redaction:
     out = _EMAIL.sub(email, out)
     out = _PHONE.sub(phone, out)
     return Redaction(out, found)
+
+
+def find_personal_data(text: str) -> list[str]:
+    """The personal data values in ``text`` as written (for leak checks)."""
+    found = [m[0] for m in _ELEVEN.finditer(text)]
+    found += [m[0] for m in _EMAIL.finditer(text)]
+    found += [m[0] for m in _PHONE.finditer(_ELEVEN.sub(" ", text))]
+    return found

@@ -1,0 +1,118 @@
+"""``eti eval``: run the question bank, print the summary, write JSON + HTML, apply the gate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eti.evaluate import aggregate, gate, runner
+from eti.evaluate.questions import load_questions, quick_subset
+from eti.evaluate.report_html import render
+
+
+def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, retrievers: list[str],
+             modes: list[str], quick: bool, baseline: Path | None, thresholds_file: Path | None, console: Console,
+             services=None) -> dict:
+    questions = load_questions(questions_file)
+    if quick:
+        questions = quick_subset(questions)
+    index_info: dict = {}
+    analyzer = None
+    if api is None:
+        if services is None:
+            from eti.answer.llm import build_chat_model
+            from eti.answer.services import Services
+            from eti.embed import build_embedder
+            from eti.index.reader import IndexReader
+            from eti.retrieve import Retriever
+
+            reader = IndexReader.open(settings.index_dir)
+            services = Services.build(Retriever(reader, build_embedder(settings)), settings.prompts_dir,
+                                      build_chat_model(settings))
+        reader = services.retriever.reader
+        index_info = {"version": reader.version.name, "chunks": reader.count(), "embedder": reader.manifest["embedder"]}
+        analyzer = reader.lexical.analyzer
+        configs = [(r, m) for m in modes for r in retrievers]
+    else:
+        from eti.index.lexical import Analyzer
+
+        analyzer = Analyzer()
+        configs = [("hybrid", "server")]
+        if retrievers != ["hybrid"] or modes != ["default"]:
+            console.print("[yellow]--api: ablations need the in-process runner; running the server's own mode only")
+
+    report: dict = {"created_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "target": api or "in-process",
+                    "index": index_info, "questions": len(questions), "configs": []}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as progress:
+        for retriever, mode in configs:
+            name = f"{retriever}/{mode}"
+            task = progress.add_task(name, total=len(questions))
+            if api is None:
+                if mode == "llm" and services.chat_model is None:
+                    progress.update(task, description=f"{name} (no LLM configured: skipped)")
+                    continue
+                target = runner.InProcessTarget(services, mode=mode, retriever=retriever)
+            else:
+                target = runner.ApiTarget(api)
+            rows = runner.as_dicts(runner.run(questions, target, analyzer,
+                                              on_done=lambda i, t=task: progress.update(t, completed=i)))
+            report["configs"].append({
+                "name": name, "retriever": retriever, "mode": mode, "summary": aggregate.summarise(rows),
+                "by_kind": aggregate.breakdown(rows, "kind"), "by_sector": aggregate.breakdown(rows, "sectors"),
+                "by_lang": aggregate.breakdown(rows, "lang"), "results": rows})
+    primary = report["configs"][0]
+    if baseline is not None:
+        old = json.loads(baseline.read_text(encoding="utf-8"))
+        old_primary = next((c for c in old["configs"] if c["name"] == primary["name"]), old["configs"][0])
+        report["baseline"] = {"file": str(baseline), **aggregate.compare(primary["results"], old_primary["results"])}
+    if thresholds_file is not None:
+        report["gate"] = {"file": str(thresholds_file),
+                          "failures": gate.check(primary, gate.load_thresholds(thresholds_file))}
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = report["created_at"].replace(":", "").replace("-", "")[:15]
+    json_path, html_path = out_dir / f"eval-{stamp}.json", out_dir / f"eval-{stamp}.html"
+    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    html_path.write_text(render(report), encoding="utf-8")
+    shutil.copyfile(json_path, out_dir / "latest.json")
+    shutil.copyfile(html_path, out_dir / "latest.html")
+    report["paths"] = {"json": str(json_path), "html": str(html_path)}
+    print_summary(console, report)
+    return report
+
+
+def print_summary(console: Console, report: dict) -> None:
+    table = Table(title=f"ETI eval: {report['questions']} questions, {report['target']}")
+    table.add_column("metric")
+    for c in report["configs"]:
+        table.add_column(c["name"], justify="right")
+    keys = ["status_accuracy", "recall_at_5", "recall_at_10", "mrr", "ndcg_at_10", "citation_validity",
+            "must_mention", "sector_coverage", "pii_leaks", "latency_p50_ms", "latency_p95_ms", "errors"]
+    for k in keys:
+        table.add_row(k, *[("–" if c["summary"].get(k) is None else f"{c['summary'][k]}") for c in report["configs"]])
+    console.print(table)
+    primary = report["configs"][0]
+    kinds = Table(title=f"Per kind ({primary['name']})")
+    for col in ("kind", "n", "status acc", "recall@5", "must-mention"):
+        kinds.add_column(col, justify="right" if col != "kind" else "left")
+    for kind, s in primary["by_kind"].items():
+        kinds.add_row(kind, str(s["questions"]), str(s["status_accuracy"]), str(s["recall_at_5"] or "–"),
+                      str(s["must_mention"] or "–"))
+    console.print(kinds)
+    if report.get("baseline"):
+        b = report["baseline"]
+        console.print(f"vs baseline: {len(b['regressions'])} regressions, {len(b['improvements'])} improvements")
+        for x in b["regressions"][:15]:
+            console.print(f"  [red]-[/red] {x['id']} {x['metric']}: {x['before']} -> {x['after']}")
+    if report.get("gate"):
+        fails = report["gate"]["failures"]
+        console.print("[green]gate passed[/green]" if not fails else "[red]gate failed:[/red]\n  " + "\n  ".join(fails))
+    if report.get("paths"):
+        console.print(f"reports: {report['paths']['json']} and {report['paths']['html']}")

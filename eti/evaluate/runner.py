@@ -1,0 +1,200 @@
+"""Run the question bank against the current index (in-process) or a running API, per configuration."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from eti.evaluate import metrics as M
+from eti.evaluate.questions import Question
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    kind: str
+    lang: str
+    question: str
+    sectors: list[str]
+    relevant: list[str]
+    must_mention_terms: list[str]
+    expected_status: str
+    status: str = ""
+    status_ok: bool = False
+    answer: str = ""
+    citations: list[dict] = field(default_factory=list)
+    retrieved: list[str] = field(default_factory=list)
+    recall_at_5: float | None = None
+    recall_at_10: float | None = None
+    mrr: float | None = None
+    ndcg_at_10: float | None = None
+    must_mention: float | None = None
+    sector_coverage: float | None = None
+    citation_validity: float | None = None  # share of cited sentences whose [n] exist and are supported
+    pii_leak: bool | None = None
+    latency_ms: float = 0.0
+    confidence: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class Answered:
+    """What one /v1/ask (or in-process answer) gave back, in a form both targets can fill."""
+
+    status: str
+    answer: str
+    citations: list[dict]
+    latency_ms: float
+    confidence: float | None = None
+    supports: Callable[[dict], str] | None = None  # citation -> the source text it stands for
+    stored_texts: list[str] = field(default_factory=list)  # what the system kept (conversation, logs, feedback)
+
+
+class InProcessTarget:
+    """The pipeline and retriever called directly: every metric is available, ablations included."""
+
+    def __init__(self, services, feedback_dir: Path | None = None, mode: str = "default", retriever: str = "hybrid"):
+        self.services, self.mode, self.retriever = services, mode, retriever
+        from eti.api.feedback import FeedbackStore
+
+        self._tmp = Path(feedback_dir or tempfile.mkdtemp(prefix="eti-eval-"))
+        self.feedback = FeedbackStore(self._tmp / "feedback.sqlite")
+        self.name = "in-process"
+
+    def search(self, q: Question, k: int = 10) -> list[tuple[str, str]]:
+        from eti.answer.guardrails.pii import redact
+        from eti.retrieve import Filters
+
+        res = self.services.retriever.search(redact(q.question).text, Filters(municipality=q.municipality),
+                                             self.retriever, k)
+        return [(h.chunk.doc_id, h.chunk.url) for h in res.hits]
+
+    def ask(self, q: Question) -> Answered:
+        from eti.answer.pipeline import answer
+        from eti.retrieve import Filters
+
+        records: list[str] = []
+        handler = _Capture(records)
+        logging.getLogger().addHandler(handler)
+        try:
+            t = time.perf_counter()
+            ctx = answer(q.question, self.services, filters=Filters(municipality=q.municipality), mode=self.mode,
+                         retriever=self.retriever)
+            latency = (time.perf_counter() - t) * 1000
+        finally:
+            logging.getLogger().removeHandler(handler)
+        self.feedback.add(ctx.conversation_id or "evalconversation", "down", q.question)
+        conv = self.services.conversations.get_or_new(ctx.conversation_id)
+        stored = [t.question for t in conv.turns] + records + [
+            r["comment"] or "" for r in self.feedback.rows(ctx.conversation_id)]
+        texts = {}
+        ids = [c.chunk_id for c in ctx.citations if c.chunk_id]
+        for cid, (text, _meta) in self.services.retriever.reader.dense.get(ids).items():
+            texts[cid] = text
+        return Answered(ctx.status.value, ctx.answer,
+                        [{**c.__dict__} for c in ctx.citations], latency, ctx.confidence,
+                        supports=lambda c: texts.get(c.get("chunk_id", ""), c.get("snippet", "")),
+                        stored_texts=stored)
+
+
+class ApiTarget:
+    """A running ETI API over HTTP (hybrid retrieval and the server's answer mode only)."""
+
+    def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 30):
+        import httpx
+
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
+        self.name = base_url
+        self.mode, self.retriever = "server", "hybrid"
+
+    def search(self, q: Question, k: int = 10) -> list[tuple[str, str]]:
+        body = {"query": q.question, "k": k}
+        if q.municipality:
+            body["filters"] = {"municipality": q.municipality}
+        r = self.client.post("/v1/search", json=body)
+        r.raise_for_status()
+        return [(x.get("doc_id") or x["url"], x["url"]) for x in r.json()["results"]]
+
+    def ask(self, q: Question) -> Answered:
+        t = time.perf_counter()
+        r = self.client.post("/v1/ask", json={"question": q.question, "municipality": q.municipality})
+        latency = (time.perf_counter() - t) * 1000
+        r.raise_for_status()
+        d = r.json()
+        return Answered(d["status"], d["answer"], d["citations"], latency,
+                        supports=lambda c: c.get("snippet", ""))
+
+
+class _Capture(logging.Handler):
+    def __init__(self, sink: list[str]):
+        super().__init__(level=logging.DEBUG)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.sink.append(record.getMessage())
+        except (TypeError, ValueError):
+            self.sink.append(str(record.msg))
+
+
+def _support(sentence: str, source: str, analyzer) -> bool:
+    words = set(analyzer(sentence))
+    if not words:
+        return True
+    return len(words & set(analyzer(source))) / len(words) >= 0.5
+
+
+def evaluate_question(q: Question, target, analyzer, url_relevance: bool = False) -> QuestionResult:
+    from eti.answer.guardrails.pii import find_personal_data
+
+    r = QuestionResult(q.id, q.kind, q.lang, q.question, q.sectors, q.relevant, q.must_mention, q.expected_status)
+    try:
+        if q.relevant:
+            ranked = target.search(q, 10)
+            r.retrieved = [d for d, _ in ranked]
+            marks = M.ranked_relevance(ranked, q.relevant)
+            r.recall_at_5, r.recall_at_10 = M.recall_at(marks, q.relevant, 5), M.recall_at(marks, q.relevant, 10)
+            r.mrr, r.ndcg_at_10 = M.mrr(marks), M.ndcg_at(marks, q.relevant, 10)
+        a = target.ask(q)
+    except Exception as exc:  # one broken question must not stop the run; it is reported  # noqa: BLE001
+        r.error = f"{type(exc).__name__}: {exc}"
+        return r
+    r.status, r.answer, r.citations, r.latency_ms, r.confidence = (a.status, a.answer, a.citations, a.latency_ms,
+                                                                     a.confidence)
+    r.status_ok = a.status == q.expected_status
+    if a.status == "answered":
+        r.must_mention = M.must_mention(a.answer, q.must_mention)
+        r.sector_coverage = M.sector_coverage({c["sector"] for c in a.citations}, q.sectors)
+        by_n = {c["n"]: c for c in a.citations}
+        sentences = M.cited_sentences(a.answer)
+        if sentences:
+            ok = 0
+            for sentence, nums in sentences:
+                if all(n in by_n for n in nums) and any(
+                        _support(sentence, a.supports(by_n[n]) if a.supports else "", analyzer) for n in nums):
+                    ok += 1
+            r.citation_validity = ok / len(sentences)
+    values = find_personal_data(q.question)
+    if values:
+        haystacks = [a.answer, *a.stored_texts]
+        r.pii_leak = any(v in h for v in values for h in haystacks)
+    return r
+
+
+def run(questions: list[Question], target, analyzer, on_done: Callable[[int], None] | None = None
+        ) -> list[QuestionResult]:
+    results = []
+    for i, q in enumerate(questions, start=1):
+        results.append(evaluate_question(q, target, analyzer))
+        if on_done:
+            on_done(i)
+    return results
+
+
+def as_dicts(results: list[QuestionResult]) -> list[dict]:
+    return [asdict(r) for r in results]
