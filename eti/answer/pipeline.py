@@ -1,6 +1,7 @@
 """The answer pipeline: a question runs through these stages in order; any stage may stop it.
 
-    redact_personal_data -> detect_language -> emergency -> medical_advice -> injected_instructions
+    redact_personal_data -> detect_language -> emergency -> medical_advice -> harmful_request
+    -> injected_instructions
     -> followup -> retrieve -> confidence_gate -> compose -> finish
 """
 
@@ -60,6 +61,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("detect_language", guard.detect),
     ("emergency", guard.emergency),
     ("medical_advice", guard.medical_advice),
+    ("harmful_request", guard.harmful_request),
     ("injected_instructions", guard.injected_instructions),
     ("followup", _followup),
     ("retrieve", confidence.retrieve),

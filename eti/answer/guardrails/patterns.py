@@ -13,6 +13,7 @@ import yaml
 class GuardrailPatterns:
     emergency: tuple[re.Pattern, ...]
     medical_advice: tuple[re.Pattern, ...]
+    harmful: tuple[re.Pattern, ...]
     injection: tuple[re.Pattern, ...]
 
     @classmethod

@@ -34,6 +34,13 @@ def medical_advice(ctx: AskContext, services: Services) -> None:
         ctx.stop(Status.refused, "diagnosis_or_treatment")
 
 
+def harmful_request(ctx: AskContext, services: Services) -> None:
+    """Fraud, impersonation or fishing for other people's data or our secrets: refused."""
+    if matches(services.patterns.harmful, ctx.redacted):
+        ctx.answer = services.templates.get(ctx.language, "refused_other")
+        ctx.stop(Status.refused, "harmful_request")
+
+
 def injected_instructions(ctx: AskContext, services: Services) -> None:
     """Instructions to the assistant have no effect: they are cut out of what is searched for."""
     text = ctx.redacted

@@ -1,0 +1,78 @@
+"""Calibrate the answer/no-answer confidence on the question bank.
+
+    python eval/calibrate.py [--data-dir DIR]
+
+Runs retrieval for every question that should be answered or should get `no_answer`, records
+the confidence features (best dense similarity, lexical coverage, language) and grid-searches
+the parameters in eti/data/retrieval.yaml for the best balanced accuracy. Prints the best
+setting; copy it into retrieval.yaml on purpose (it changes eval results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    from eti.answer.confidence import lexical_coverage
+    from eti.answer.context import AskContext
+    from eti.answer.guardrails.pii import redact
+    from eti.answer.language import detect_language
+    from eti.answer.services import Services
+    from eti.embed import build_embedder
+    from eti.evaluate.questions import load_questions
+    from eti.index.reader import IndexReader
+    from eti.retrieve import Filters, Retriever
+    from eti.settings import Settings
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, default=Path("data"))
+    ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.yaml")
+    args = ap.parse_args()
+    settings = Settings(data_dir=args.data_dir)
+    services = Services.build(Retriever(IndexReader.open(settings.index_dir), build_embedder(settings)),
+                              settings.prompts_dir)
+    rows = []
+    for q in load_questions(args.questions):
+        if q.expected_status not in ("answered", "no_answer") or q.kind in ("emergency", "diagnosis"):
+            continue
+        text = redact(q.question).text
+        ctx = AskContext(question=q.question, redacted=text, language=detect_language(text),
+                         filters=Filters(municipality=q.municipality))
+        ctx.hits = services.retriever.search(text, ctx.filters).hits
+        top = max((h.dense_similarity for h in ctx.hits[:3]), default=0.0)
+        rows.append((q.expected_status == "answered", ctx.language, top, lexical_coverage(ctx, services), q.id))
+
+    def accuracy(floor, floor_other, ceiling, share, prior, threshold):
+        tp = tn = pos = neg = 0
+        for want, lang, top, cov, _ in rows:
+            f = floor if lang in ("nb", "nn") else floor_other
+            dense = min(1.0, max(0.0, (top - f) / (ceiling - f)))
+            lex = cov if lang in ("nb", "nn") else prior
+            ok = share * dense + (1 - share) * lex >= threshold
+            pos += want
+            neg += not want
+            tp += want and ok
+            tn += (not want) and (not ok)
+        return 0.5 * (tp / max(1, pos) + tn / max(1, neg)), tp / max(1, pos), tn / max(1, neg)
+
+    grid = itertools.product([0.78, 0.80, 0.82, 0.84], [0.74, 0.76, 0.78, 0.80], [0.88, 0.90, 0.92],
+                             [0.4, 0.5, 0.6, 0.7, 0.8], [0.3, 0.5, 0.7], [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6])
+    best = max(grid, key=lambda p: accuracy(*p)[0])
+    bal, tpr, tnr = accuracy(*best)
+    names = ["dense_floor", "dense_floor_other_language", "dense_ceiling", "dense_share",
+             "lexical_prior_other_language", "min_confidence"]
+    print(f"{len(rows)} questions ({sum(r[0] for r in rows)} answerable)")
+    print(f"best balanced accuracy {bal:.3f} (answerable kept {tpr:.3f}, unanswerable refused {tnr:.3f})")
+    for n, v in zip(names, best, strict=True):
+        print(f"{n}: {v}")
+
+
+if __name__ == "__main__":
+    main()
