@@ -5,7 +5,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    ETI_DATA_DIR=/data
+    ETI_DATA_DIR=/data \
+    ETI_SOURCES_FILE=/app/sources.yaml \
+    ETI_PROMPTS_DIR=/app/prompts
 
 WORKDIR /app
 RUN useradd --create-home --uid 10001 eti \

@@ -1,0 +1,1 @@
+"""Data files: synonyms, stop words, guardrail patterns, retrieval thresholds."""
