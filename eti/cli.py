@@ -153,7 +153,7 @@ def sources_cmd(sources: SourcesOpt = None, data_dir: DataDir = None,
                      "pages": o.get("pages", 0), "chunks": o.get("chunks", 0), "failed": o.get("failed", 0),
                      "last_crawl": o.get("last_crawl")})
     if as_json:
-        console.print_json(json.dumps(rows))
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))  # plain: rich would wrap long lines
         return
     table = Table(title=f"Sources ({settings.sources_file})")
     for col in ("id", "sector", "adapter", "kommune", "lang", "documents", "chunks", "failed", "last crawl"):
@@ -229,9 +229,9 @@ def ask(question: str, data_dir: DataDir = None,
     use_mode = mode or ("llm" if chat is not None and settings.answer_mode != "default" else "default")
     ctx = answer(question, services, filters=Filters(municipality=municipality), mode=use_mode)
     if as_json:
-        console.print_json(json.dumps({"status": ctx.status.value, "answer": ctx.answer, "language": ctx.language,
-                                       "citations": [c.__dict__ for c in ctx.citations],
-                                       "timings_ms": ctx.timings_ms}, ensure_ascii=False))
+        typer.echo(json.dumps({"status": ctx.status.value, "answer": ctx.answer, "language": ctx.language,
+                               "citations": [c.__dict__ for c in ctx.citations],
+                               "timings_ms": ctx.timings_ms}, ensure_ascii=False, indent=2))
         return
     console.print(f"[bold]{ctx.status.value}[/bold] ({ctx.timings_ms.get('total', 0):.0f} ms)\n")
     console.print(ctx.answer, markup=False, highlight=False)

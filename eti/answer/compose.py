@@ -73,8 +73,9 @@ class Composer:
             for order, raw in enumerate(split_sentences(hit.chunk.text)):
                 s = _clean(raw)
                 key = s.lower()
-                # a question (usually a heading such as "Hvem kan få det?") tells the parent nothing
-                if len(s) < 25 or len(s) > 450 or s.endswith("?") or key in seen or matches(self.injection, s):
+                # a question (usually a heading such as "Hvem kan få det?") or a list's lead-in ("... for deg:")
+                # tells the parent nothing on its own
+                if len(s) < 25 or len(s) > 450 or s.endswith(("?", ":")) or key in seen or matches(self.injection, s):
                     continue
                 seen.add(key)
                 stems = set(self.analyzer(s))

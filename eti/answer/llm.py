@@ -18,7 +18,8 @@ from eti.settings import Settings
 LANGUAGE_NAMES = {"nb": "Norwegian bokmål", "nn": "Norwegian nynorsk", "en": "English", "pl": "Polish",
                   "uk": "Ukrainian", "ar": "Arabic", "so": "Somali"}
 _CITE = re.compile(r"\[(\d{1,2})\]")
-_SENT = re.compile(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-ZÆØÅ])")
+# a sentence ends after . ! ? unless its citation follows ("... barn. [1]"), or after a citation
+_SENT = re.compile(r"(?<=[.!?])\s+(?!\[)|(?<=\])\s+(?=[A-ZÆØÅ])")
 
 
 class LLMOutputError(RuntimeError):
@@ -92,6 +93,8 @@ def validate_citations(text: str, ctx: AskContext, services: Services) -> tuple[
         for sentence in _SENT.split(body):
             nums = [int(n) for n in _CITE.findall(sentence)]
             if not nums or any(n < 1 or n > len(ctx.hits) for n in nums):
+                continue
+            if not re.search(r"\w", _CITE.sub("", sentence)):  # a citation with no sentence
                 continue
             if matches(services.patterns.injection, sentence):
                 continue

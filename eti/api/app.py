@@ -33,10 +33,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             from eti.embed import build_embedder
 
             app.state.runtime = Runtime.build(settings, build_embedder(settings), build_chat_model(settings))
-        else:
+            yield
+            app.state.runtime.feedback.close()
+        else:  # handed in (tests, several apps on one runtime): its owner closes it, not this app
             app.state.runtime = runtime
-        yield
-        app.state.runtime.feedback.close()
+            yield
 
     app = FastAPI(title="ETI API", version=__version__, lifespan=lifespan,
                   description="Cited, sector-tagged answers for families of children with complex needs in Norway.")
@@ -57,6 +58,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             length = request.headers.get("content-length")
             if length and length.isdigit() and int(length) > settings.max_request_bytes:
                 return problem(413, "Request too large", f"At most {settings.max_request_bytes} bytes.")
+            if not length and request.method in ("POST", "PUT", "PATCH"):
+                # no Content-Length (chunked upload): count while reading, never buffer more than the limit
+                body, size = [], 0
+                async for part in request.stream():
+                    size += len(part)
+                    if size > settings.max_request_bytes:
+                        return problem(413, "Request too large", f"At most {settings.max_request_bytes} bytes.")
+                    body.append(part)
+                request._body = b"".join(body)  # handed on to the route (Starlette's cached body)
             key = key_from_headers(request.headers)
             if settings.api_keys and key not in settings.api_keys:
                 return problem(401, "API key required", "Send a valid key as 'Authorization: Bearer <key>'.",
@@ -75,7 +85,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "Authorization", "X-API-Key"], max_age=600)
+                           allow_headers=["Content-Type", "Authorization", "X-API-Key"], expose_headers=["Retry-After"],
+                           max_age=600)
 
     for path, (name, media) in PAGES.items():
         def page(name: str = name, media: str = media):

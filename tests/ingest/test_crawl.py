@@ -28,6 +28,7 @@ from ingest.sources import Source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SITES = FIXTURES / "sites"
+TOLERANCE = 0.03  # seconds: server-side arrival times jitter a little around the booked turns
 NAV_PAGES = ["grunnstonad.html", "hjelpemidler.html", "hjelpestonad.html", "index.html", "klage.html",
              "omsorgspenger.html", "opplaeringspenger.html", "pleiepenger.html"]
 
@@ -121,7 +122,7 @@ async def test_crawl_fetches_every_allowed_page_never_the_robots_disallowed_one_
     fetched = {e.path.lstrip("/") for e in page_requests(server) if e.status == 200}
     assert fetched == set(NAV_PAGES)
     assert (stats.fetched, stats.failed, stats.error) == (len(NAV_PAGES), 0, None)
-    assert len(server.log) > len(NAV_PAGES)
+    assert len(server.requests_for("/robots.txt")) == 1, "robots.txt is read once, not once per worker"
     assert not [e.path for e in server.log if e.path.startswith("/intern")], "robots.txt disallows /intern/"
     assert {e.headers.get("user-agent") for e in server.log} == {settings.user_agent}
     assert settings.user_agent.startswith("ETI-bot/")
@@ -155,7 +156,7 @@ async def test_rate_limit_spaces_requests_to_a_host_by_at_least_one_over_the_rat
 
     assert len(server.log) >= 5  # robots.txt and four pages
     spacing = gaps(server.log)
-    assert min(spacing) >= 0.25 - 0.02, spacing
+    assert min(spacing) >= 0.25 - TOLERANCE, spacing
 
 
 async def test_rate_limit_applies_from_the_first_request_sitemap_and_robots_included(serve_site, harness):
@@ -166,7 +167,7 @@ async def test_rate_limit_applies_from_the_first_request_sitemap_and_robots_incl
     await harness.crawl(source)
 
     assert [e.path for e in server.log] == ["/sitemap.xml", "/robots.txt", "/index.html"]
-    assert min(gaps(server.log)) >= 1.25 - 0.02, gaps(server.log)
+    assert min(gaps(server.log)) >= 1.25 - TOLERANCE, gaps(server.log)
 
 
 async def test_robots_crawl_delay_spaces_page_requests_at_least_that_long(serve_site, harness):
@@ -178,7 +179,7 @@ async def test_robots_crawl_delay_spaces_page_requests_at_least_that_long(serve_
 
     pages = page_requests(server)
     assert stats.fetched == 2 and len(pages) == 2
-    assert min(gaps(pages)) >= 1.0 - 0.02, gaps(pages)
+    assert min(gaps(pages)) >= 1.0 - TOLERANCE, gaps(pages)
 
 
 # ---------------------------------------------------------------- retries
@@ -197,7 +198,7 @@ async def test_overloaded_server_is_retried_after_retry_after_and_the_page_still
 
     tries = server.requests_for("/pleiepenger.html")
     assert [e.status for e in tries] == [status, status, 200]
-    assert min(gaps(tries)) >= 1.0 - 0.02, gaps(tries)
+    assert min(gaps(tries)) >= 1.0 - TOLERANCE, gaps(tries)
     assert (stats.fetched, stats.failed) == (1, 0)
     page = harness.catalog.page(url_of(server, "pleiepenger.html"))
     assert page is not None and page.status == "ok" and page.n_chunks > 0

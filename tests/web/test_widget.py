@@ -417,17 +417,30 @@ def test_whole_flow_with_the_keyboard_only(tab):
         pytest.fail("no citation marker reachable with Shift+Tab")
     page.keyboard.press("Enter")
     assert focused_in_widget(page).startswith("article.card")
+    expect(last_bot(page).locator(".card.hl")).to_be_in_viewport()
     page.keyboard.press("Tab")
     assert focused_in_widget(page).startswith("a")  # the card's link comes next
-    # the feedback buttons and the send button can be reached with Tab from here
-    seen = []
-    for _ in range(40):
+    for _ in range(40):  # on to the feedback buttons
         page.keyboard.press("Tab")
-        seen.append(focused_in_widget(page))
-        if seen[-1].startswith("button.btn sendbtn"):
+        if focused_in_widget(page).startswith("button.thumb down"):
             break
-    assert seen[-1].startswith("button.btn sendbtn"), seen
-    assert any(f.startswith("button.thumb") for f in seen), seen
+    else:
+        pytest.fail("the feedback buttons are not reachable with Tab")
+    with page.expect_response(lambda r: r.url.endswith("/v1/feedback")) as resp:
+        page.keyboard.press("Enter")
+        assert focused_in_widget(page).startswith("textarea")  # the optional comment
+        page.keyboard.type("Tastatur fungerer")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+    assert resp.value.status == 201
+    expect(last_bot(page).locator(".fb")).to_contain_text("Takk for tilbakemeldingen")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if focused_in_widget(page).startswith("textarea"):
+            break
+    page.keyboard.type("Hvordan får vi avlastning?")  # a follow-up, still without a mouse
+    page.keyboard.press("Enter")
+    wait_answer(page, 2)
     page.keyboard.press("Escape")
     expect(w(page, "#eti-panel")).to_be_hidden()
     assert focused_in_widget(page).startswith("button.launcher")
@@ -603,6 +616,107 @@ def test_emergency_banner_comes_first_with_phone_links(tab):
     expect(banner).to_contain_text("116 117")
     expect(banner).to_contain_text("116 123")
     assert_axe_clean(page)
+
+
+def test_emergency_question_to_the_real_api_shows_the_banner(tab):
+    page = open_demo(tab)
+    open_widget(page)
+    ask(page, "Barnet mitt puster ikke, hva gjør jeg?")
+    banner = last_bot(page).locator(".emergency")
+    expect(banner).to_be_visible()
+    assert [a.get_attribute("href") for a in banner.locator("a").all()] == ["tel:113", "tel:116117", "tel:116123"]
+
+
+@pytest.fixture
+def other_origin():
+    """A loopback page server on another origin (http://localhost:PORT, the API is on 127.0.0.1)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://localhost:{server.server_address[1]}", pages
+    server.shutdown()
+
+
+@pytest.fixture
+def cors_api(runtime, other_origin):
+    """A second real uvicorn over the same index whose CORS allow-list names the other origin."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from eti.api.app import create_app
+
+    origin, _ = other_origin
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(settings=runtime.settings.model_copy(update={"cors_origins": [origin]}), runtime=runtime)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_embedded_on_another_origin(tab, other_origin, cors_api):
+    """A municipality's own site embeds the script from the API host (CORS), without data-eti-api."""
+    import urllib.error
+    import urllib.request
+
+    origin, pages = other_origin
+
+    def preflight(from_origin: str) -> str | None:
+        req = urllib.request.Request(cors_api + "/v1/ask", method="OPTIONS", headers={
+            "Origin": from_origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.headers.get("access-control-allow-origin")
+        except urllib.error.HTTPError:
+            return None
+
+    assert preflight(origin) == origin
+    assert preflight("https://evil.example") is None  # only the allow-list
+    pages["/"] = (f'<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>Bergen kommune (test)</title>'
+                  f'<link rel="icon" href="data:,"></head><body><main><h1>Helse og omsorg</h1></main>'
+                  f'<script src="{cors_api}/widget.js" data-municipality="4601" defer></script></body></html>').encode()
+    page = tab.page
+    page.goto(origin + "/")
+    open_widget(page)
+    expect(w(page, "input.muni")).to_have_value("Bergen")  # kommuner.json fetched across origins
+    body = ask(page, "Hva er pleiepenger?")
+    assert body["municipality"] == "4601"
+    assert last_bot(page).locator(".answer button.cite").count() >= 1
+    # a 429 across origins still shows the wait time: the API must expose Retry-After
+    problem = json.dumps({"title": "Too many requests", "status": 429})
+    page.route("**/v1/ask", lambda route: route.fulfill(status=429, body=problem, headers={
+        "Content-Type": "application/problem+json", "Retry-After": "12", "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "Retry-After"}))
+    w(page, "textarea#eti-input").fill("Hva er omsorgspenger?")
+    w(page, "textarea#eti-input").press("Enter")
+    expect(w(page, ".log .err")).to_contain_text("12 sekunder")
 
 
 def test_rate_limit_and_network_errors_are_friendly(tab):
