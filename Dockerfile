@@ -22,10 +22,11 @@ COPY sources.yaml ./
 COPY knowledge ./knowledge
 COPY prompts ./prompts
 
-USER eti
+USER 10001
 VOLUME ["/data"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=120s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz').status == 200 else 1)"
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"]
 
 # Builds the default index on first start (no network needed), then serves.
 CMD ["eti", "up", "--host", "0.0.0.0", "--port", "8000"]
