@@ -253,6 +253,8 @@ def eval_cmd(
     baseline: Annotated[Path | None, typer.Option("--baseline", help="An earlier JSON report to compare with.")] = None,
     gate: Annotated[bool, typer.Option("--gate", help="Exit non-zero when a threshold fails.")] = False,
     thresholds: Annotated[Path, typer.Option("--thresholds")] = Path("eval/thresholds.yaml"),
+    judge: Annotated[bool | None, typer.Option("--judge/--no-judge",
+                                               help="LLM judge (ETI_JUDGE_* or ETI_LLM_*); default: when configured")] = None,
 ) -> None:
     """Run the evaluation suite: summary table, JSON and HTML reports, optional gate."""
     from eti.evaluate.cli import run_eval
@@ -266,7 +268,7 @@ def eval_cmd(
     modes = [m.strip() for m in mode.split(",") if m.strip()]
     report = run_eval(settings=settings, questions_file=questions, out_dir=out, api=api, retrievers=retrievers,
                       modes=modes, quick=quick, baseline=baseline, thresholds_file=thresholds if gate else None,
-                      console=console)
+                      console=console, judge=judge)
     if gate and report["gate"]["failures"]:
         raise typer.Exit(1)
 

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 20.0
 
+    # Optional LLM judge for `eti eval` (falls back to the LLM settings above)
+    judge_base_url: str | None = None
+    judge_model: str | None = None
+    judge_api_key: str | None = None
+
     # Answering and API
     answer_mode: str = Field(default="auto", description="auto (llm when configured) | default | llm")
     prompts_dir: Path = REPO_ROOT / "prompts"

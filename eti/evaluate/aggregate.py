@@ -7,7 +7,7 @@ from collections import defaultdict
 from eti.evaluate.metrics import percentile
 
 NUMERIC = ["recall_at_5", "recall_at_10", "mrr", "ndcg_at_10", "must_mention", "sector_coverage",
-           "citation_validity"]
+           "citation_validity", "citation_entailment", "faithfulness", "answer_relevancy"]
 
 
 def _mean(values: list[float]) -> float | None:
@@ -20,6 +20,7 @@ def summarise(rows: list[dict]) -> dict:
         out[key] = _mean([r[key] for r in rows if r.get(key) is not None])
     out["status_accuracy"] = _mean([1.0 if r["status_ok"] else 0.0 for r in rows])
     pii = [r for r in rows if r.get("pii_leak") is not None]
+    out["judge_errors"] = sum(len(r.get("judge_errors") or []) for r in rows)
     out["pii_checked"] = len(pii)
     out["pii_leaks"] = sum(1 for r in pii if r["pii_leak"])
     lat = [r["latency_ms"] for r in rows if not r.get("error")]

@@ -18,7 +18,8 @@ from eti.evaluate.report_html import render
 
 def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, retrievers: list[str],
              modes: list[str], quick: bool, baseline: Path | None, thresholds_file: Path | None, console: Console,
-             services=None) -> dict:
+             services=None, judge: bool | None = None) -> dict:
+    """``judge``: None = use the LLM judge when one is configured, False = never, True = required."""
     questions = load_questions(questions_file)
     if quick:
         questions = quick_subset(questions)
@@ -47,8 +48,12 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
         if retrievers != ["hybrid"] or modes != ["default"]:
             console.print("[yellow]--api: ablations need the in-process runner; running the server's own mode only")
 
+    judge_model = None if judge is False else _judge(settings, services)
+    if judge and judge_model is None:
+        raise ValueError("--judge needs ETI_JUDGE_BASE_URL and ETI_JUDGE_MODEL (or ETI_LLM_*)")
+
     report: dict = {"created_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "target": api or "in-process",
-                    "index": index_info, "questions": len(questions), "configs": []}
+                    "index": index_info, "judge": getattr(judge_model, "name", None), "questions": len(questions), "configs": []}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:
         for retriever, mode in configs:
@@ -62,7 +67,8 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
             else:
                 target = runner.ApiTarget(api)
             rows = runner.as_dicts(runner.run(questions, target, analyzer,
-                                              on_done=lambda i, t=task: progress.update(t, completed=i)))
+                                              on_done=lambda i, t=task: progress.update(t, completed=i),
+                                              judge=judge_model))
             report["configs"].append({
                 "name": name, "retriever": retriever, "mode": mode, "summary": aggregate.summarise(rows),
                 "by_kind": aggregate.breakdown(rows, "kind"), "by_sector": aggregate.breakdown(rows, "sectors"),
@@ -88,13 +94,31 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
     return report
 
 
+def _judge(settings, services):
+    from eti.evaluate.judge import Judge, build_judge_model
+
+    chat = build_judge_model(settings) if settings is not None else None
+    if chat is None:
+        return None
+    if services is not None:
+        embedder = services.retriever.embedder
+    else:
+        from eti.embed import build_embedder
+
+        embedder = build_embedder(settings)
+    judge = Judge(chat, settings.prompts_dir, embedder)
+    judge.name = f"{settings.judge_model or settings.llm_model} at {settings.judge_base_url or settings.llm_base_url}"
+    return judge
+
+
 def print_summary(console: Console, report: dict) -> None:
     table = Table(title=f"ETI eval: {report['questions']} questions, {report['target']}")
     table.add_column("metric")
     for c in report["configs"]:
         table.add_column(c["name"], justify="right")
     keys = ["status_accuracy", "recall_at_5", "recall_at_10", "mrr", "ndcg_at_10", "citation_validity",
-            "must_mention", "sector_coverage", "pii_leaks", "latency_p50_ms", "latency_p95_ms", "errors"]
+            "must_mention", "sector_coverage", "pii_leaks",
+            *(["citation_entailment", "faithfulness", "answer_relevancy", "judge_errors"] if report.get("judge") else []), "latency_p50_ms", "latency_p95_ms", "errors"]
     for k in keys:
         table.add_row(k, *[("–" if c["summary"].get(k) is None else f"{c['summary'][k]}") for c in report["configs"]])
     console.print(table)

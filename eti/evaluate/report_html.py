@@ -71,6 +71,8 @@ def render(report: dict) -> str:
     primary = configs[0]
     keys = ["questions", "status_accuracy", "recall_at_5", "recall_at_10", "mrr", "ndcg_at_10", "citation_validity",
             "must_mention", "sector_coverage", "pii_leaks", "latency_p50_ms", "latency_p95_ms", "errors"]
+    if report.get("judge"):
+        keys += ["citation_entailment", "faithfulness", "answer_relevancy", "judge_errors"]
     head = "".join(f"<th scope='col'>{escape(c['name'])}</th>" for c in configs)
     rows = "".join(f"<tr><th scope='row'>{k}</th>" + "".join(f"<td>{_fmt(c['summary'].get(k))}</td>" for c in configs)
                    + "</tr>" for k in keys)
@@ -102,7 +104,9 @@ def render(report: dict) -> str:
             f"<dl><dt>Status</dt><dd>{escape(r['status'])} (expected {escape(r['expected_status'])})</dd>"
             f"<dt>Metrics</dt><dd>recall@5 {_fmt(r['recall_at_5'])}, MRR {_fmt(r['mrr'])}, must-mention "
             f"{_fmt(r['must_mention'])}, citations valid {_fmt(r['citation_validity'])}, "
-            f"{r['latency_ms']:.0f} ms</dd>"
+            + (f"entailed {_fmt(r.get('citation_entailment'))}, faithfulness {_fmt(r.get('faithfulness'))}, "
+               f"relevancy {_fmt(r.get('answer_relevancy'))}, " if report.get("judge") else "")
+            + f"{r['latency_ms']:.0f} ms</dd>"
             f"<dt>Expected</dt><dd>relevant: {escape(', '.join(r['relevant']) or '–')}; must mention: "
             f"{escape(', '.join(r['must_mention_terms']) or '–')}</dd>"
             f"<dt>Retrieved</dt><dd>{escape(', '.join(dict.fromkeys(r['retrieved'])) or '–')}</dd>"

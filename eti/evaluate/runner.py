@@ -35,6 +35,10 @@ class QuestionResult:
     must_mention: float | None = None
     sector_coverage: float | None = None
     citation_validity: float | None = None  # share of cited sentences whose [n] exist and are supported
+    citation_entailment: float | None = None  # LLM judge only (eti.evaluate.judge)
+    faithfulness: float | None = None  # LLM judge only
+    answer_relevancy: float | None = None  # LLM judge only
+    judge_errors: list[str] = field(default_factory=list)
     pii_leak: bool | None = None
     latency_ms: float = 0.0
     confidence: float | None = None
@@ -149,7 +153,7 @@ def _support(sentence: str, source: str, analyzer) -> bool:
     return len(words & set(analyzer(source))) / len(words) >= 0.5
 
 
-def evaluate_question(q: Question, target, analyzer, url_relevance: bool = False) -> QuestionResult:
+def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResult:
     from eti.answer.guardrails.pii import find_personal_data
 
     r = QuestionResult(q.id, q.kind, q.lang, q.question, q.sectors, q.relevant, q.must_mention, q.expected_status)
@@ -179,6 +183,11 @@ def evaluate_question(q: Question, target, analyzer, url_relevance: bool = False
                         _support(sentence, a.supports(by_n[n]) if a.supports else "", analyzer) for n in nums):
                     ok += 1
             r.citation_validity = ok / len(sentences)
+        if judge is not None:
+            source_of = {n: (a.supports(c) if a.supports else c.get("snippet", "")) for n, c in by_n.items()}
+            scores = judge.score(q.question, a.answer, sentences, source_of)
+            r.citation_entailment, r.faithfulness = scores.citation_entailment, scores.faithfulness
+            r.answer_relevancy, r.judge_errors = scores.answer_relevancy, scores.errors
     values = find_personal_data(q.question)
     if values:
         haystacks = [a.answer, *a.stored_texts]
@@ -186,11 +195,11 @@ def evaluate_question(q: Question, target, analyzer, url_relevance: bool = False
     return r
 
 
-def run(questions: list[Question], target, analyzer, on_done: Callable[[int], None] | None = None
-        ) -> list[QuestionResult]:
+def run(questions: list[Question], target, analyzer, on_done: Callable[[int], None] | None = None,
+        judge=None) -> list[QuestionResult]:
     results = []
     for i, q in enumerate(questions, start=1):
-        results.append(evaluate_question(q, target, analyzer))
+        results.append(evaluate_question(q, target, analyzer, judge))
         if on_done:
             on_done(i)
     return results
