@@ -103,7 +103,9 @@ class Composer:
                     n=len(citations) + 1, url=c.url, title=c.title, sector=c.sector, source_id=c.source_id,
                     section=c.section, snippet=c.text[:300], last_modified=c.updated, fetched_at=c.fetched_at,
                     doc_id=c.doc_id, chunk_id=c.id)
-            return f"{s.text} [{citations[c.id].n}]"
+            n = citations[c.id].n
+            # a list item may hold two sentences: each carries the number, not just the last
+            return " ".join(f"{part} [{n}]" for part in _SENT_END.split(s.text))
 
         used: set[str] = set()
         top_sim = max(h.dense_similarity for h in hits)

@@ -20,6 +20,9 @@ MARKERS = {
            "ma", "ku", "ka", "la", "miyaa", "xaggee", "dugsiga", "lacag", "ilmahayga"},
 }
 _POLISH = re.compile(r"[ąćęłńśźż]")
+# written the same in bokmål and nynorsk: they say "Norwegian", never which of the two
+SHARED_NB_NN = {"kan", "vi", "har", "det", "til", "og", "på", "rett", "min", "mitt", "skal", "må", "når", "om", "med",
+                "er", "av", "hjelp", "barnet", "får", "vår"}
 
 
 def detect_language(text: str, fallback: str = "nb") -> str:
@@ -42,9 +45,9 @@ def detect_language(text: str, fallback: str = "nb") -> str:
     best = max(scores, key=lambda k: scores[k])
     if scores[best] == 0:
         return fallback
-    if best == "nb" and scores["nn"] >= max(1, scores["nb"] - 3) and scores["nn"] > 0:
-        nn_only = sum(1 for w in words if w in MARKERS["nn"] and w not in MARKERS["nb"])
-        nb_only = sum(1 for w in words if w in MARKERS["nb"] and w not in MARKERS["nn"])
+    if best in ("nb", "nn"):  # bokmål or nynorsk: only the words that differ between them decide
+        nn_only = sum(1 for w in words if w in MARKERS["nn"] and w not in MARKERS["nb"] and w not in SHARED_NB_NN)
+        nb_only = sum(1 for w in words if w in MARKERS["nb"] and w not in MARKERS["nn"] and w not in SHARED_NB_NN)
         return "nn" if nn_only > nb_only else "nb"
     return best
 

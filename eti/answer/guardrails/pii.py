@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 _ELEVEN = re.compile(r"(?<![\d.])(\d{6})[ .-]?(\d{5})(?![\d])")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+PLACEHOLDER = re.compile(r"\[(?:fødselsnummer|D-nummer|nummer|e-post|telefonnummer) fjernet\]")
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d{2,3}[\s-]?)?(?:[2-9]\d{7}|[2-9]\d(?:[\s-]\d{2}){3}|[2-9]\d{2}[\s-]\d{2}[\s-]\d{3})(?![\d])")
 
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -83,3 +84,8 @@ def find_personal_data(text: str) -> list[str]:
     found += [m[0] for m in _EMAIL.finditer(text)]
     found += [m[0] for m in _PHONE.finditer(_ELEVEN.sub(" ", text))]
     return found
+
+
+def without_placeholders(text: str) -> str:
+    """``text`` without the redaction markers: what the parent asked about, for searching."""
+    return " ".join(PLACEHOLDER.sub(" ", text).split())

@@ -6,7 +6,7 @@ import re
 
 from eti.answer.context import AskContext, Status
 from eti.answer.guardrails.patterns import matches
-from eti.answer.guardrails.pii import redact
+from eti.answer.guardrails.pii import redact, without_placeholders
 from eti.answer.language import detect_language
 from eti.answer.services import Services
 
@@ -15,6 +15,8 @@ def redact_personal_data(ctx: AskContext, services: Services) -> None:
     """Before anything is logged, stored or sent on: remove identity numbers, phones, e-mails."""
     result = redact(ctx.question)
     ctx.redacted, ctx.pii_found = result.text, result.found
+    if result.any:  # "[telefonnummer fjernet]" is not what the parent asks about: search without the markers
+        ctx.retrieval_query = without_placeholders(result.text)
 
 
 def detect(ctx: AskContext, services: Services) -> None:
@@ -43,7 +45,7 @@ def harmful_request(ctx: AskContext, services: Services) -> None:
 
 def injected_instructions(ctx: AskContext, services: Services) -> None:
     """Instructions to the assistant have no effect: they are cut out of what is searched for."""
-    text = ctx.redacted
+    text = ctx.retrieval_query or ctx.redacted
     for p in services.patterns.injection:
         if p.search(text):
             ctx.injection_flagged = True
