@@ -42,11 +42,14 @@ def close_client(client) -> None:
 
 
 class DenseIndex:
-    def __init__(self, collection):
+    def __init__(self, collection, frozen: bool = False):
+        """``frozen``: a published version that is only read; its row count is taken once (Chroma's
+        count() costs ~10 ms at 100k rows, twice per query otherwise)."""
         self.collection = collection
+        self._frozen_count = collection.count() if frozen else None
 
     def count(self) -> int:
-        return self.collection.count()
+        return self._frozen_count if self._frozen_count is not None else self.collection.count()
 
     def upsert(self, ids: list[str], vectors: np.ndarray, texts: list[str], metas: list[dict], batch: int = 2000) -> None:
         for i in range(0, len(ids), batch):
@@ -66,9 +69,10 @@ class DenseIndex:
         return out
 
     def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        if self.count() == 0:
+        total = self.count()
+        if total == 0:
             return []
-        res = self.collection.query(query_embeddings=[vector], n_results=min(k, self.count()), where=where,
+        res = self.collection.query(query_embeddings=[vector], n_results=min(k, total), where=where,
                                     include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
@@ -77,6 +81,14 @@ class DenseIndex:
             return {}
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         return {i: (d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+
+    def vectors(self, ids: list[str], batch: int = 2000) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ids), batch):
+            got = self.collection.get(ids=ids[i : i + batch], include=["embeddings"])
+            out.update({cid: np.asarray(e, dtype=np.float32) for cid, e in zip(got["ids"], got["embeddings"],
+                                                                               strict=True)})
+        return out
 
     def get_with_vectors(self, ids: list[str]) -> dict[str, tuple[str, dict, np.ndarray]]:
         if not ids:

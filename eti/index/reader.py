@@ -34,7 +34,7 @@ class IndexReader:
     def open_version(cls, version: Path) -> IndexReader:
         lexical = LexicalIndex.load(version / "lexical")
         rows = json.loads((version / "lexical" / "rows.json").read_text(encoding="utf-8"))
-        return cls(version, read_manifest(version), DenseIndex(get_collection(open_client(version / "chroma"))),
+        return cls(version, read_manifest(version), DenseIndex(get_collection(open_client(version / "chroma")), frozen=True),
                    lexical, rows)
 
     def count(self) -> int:
