@@ -17,7 +17,7 @@ from rich.table import Table
 from eti.settings import Settings
 
 app = typer.Typer(help="ETI - Enklere tilgang til informasjon.", no_args_is_help=True, add_completion=False)
-console = Console(stderr=False)
+console = Console(stderr=False, width=None if sys.stdout.isatty() else 150)  # no 80-column cut in logs
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="State folder (default $ETI_DATA_DIR or ./data).")]
 SourcesOpt = Annotated[Path | None, typer.Option("--sources", help="A sources file (default sources.yaml).")]
 OnlyOpt = Annotated[str | None, typer.Option("--only", help="Comma-separated source ids.")]

@@ -21,6 +21,8 @@ NEXT_STEP_SECTION = re.compile(r"slik søk|søknad|slik søkj|klage|klaga|kontak
                                r"neste steg|how to apply|søke|søkje", re.I)
 ACTION_START = re.compile(r"^(- )?(søk|send|kontakt|ta kontakt|ring|be om|spør|spør om|klag|du kan søke|du søker|"
                           r"søknaden|du kan klage|fyll ut|logg inn|gå til)\b", re.I)
+# "Se eget kort." / "Les kortet om pleiepenger.": pointers between ETI's cards mean nothing out of context
+_CROSS_REFERENCE = re.compile(r"^(se|les)( også)? (eget kort|kortet|kortene)\b[^.]*\.$", re.I)
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"(])")
 
 
@@ -47,6 +49,11 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+def _without_cross_references(sentence: str) -> str:
+    parts = [p for p in _SENT_END.split(sentence) if not _CROSS_REFERENCE.match(p.strip())]
+    return " ".join(parts).strip()
+
+
 _INTRO_HEADING = re.compile(r"^(hva er|kva er|what is|om |about )", re.I)
 
 
@@ -57,7 +64,7 @@ def _is_intro(hit: Hit) -> bool:
 
 def _clean(sentence: str) -> str:
     sentence = re.sub(r"^[A-ZÆØÅ][\wæøå ?-]{2,40}\?: ", "", sentence)  # merged-heading prefix "Hvem kan få det?: "
-    return sentence.strip()
+    return _without_cross_references(sentence.strip())
 
 
 class Composer:

@@ -257,3 +257,12 @@ def test_every_strong_sector_keeps_a_slot_among_the_hits(services):
     assert {"health", "welfare", "education", "municipal"} <= sectors
     education = services.retriever.search(question, Filters(sectors=["education"])).hits
     assert education and education[0].chunk.id in {h.chunk.id for h in hits}
+
+
+@pytest.mark.parametrize("question", ["Hvem har rett til barnekoordinator?", "Hvordan klager jeg på vedtak fra Nav?",
+                                      "Hva er pleiepenger i livets sluttfase?"])
+def test_pointers_between_cards_are_not_quoted(services, question):
+    """Cards say "Se eget kort." or "Se kortet om ..."; out of context that tells a parent nothing."""
+    ctx = answer(question, services)
+    assert ctx.status.value == "answered"
+    assert not re.search(r"\b(Se|Les)( også)? (eget kort|kortet)", ctx.answer), ctx.answer
