@@ -129,28 +129,12 @@ def services(runtime):
 @pytest.fixture(scope="session")
 def live_api(runtime):
     """Base URL of a real uvicorn on loopback serving the API, widget and demo over the test index."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
+    from support.live_server import serve_app
 
     from eti.api.app import create_app
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(runtime=runtime)) as base:
+        yield base
 
 
 @pytest.fixture

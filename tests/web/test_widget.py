@@ -669,28 +669,14 @@ def other_origin():
 @pytest.fixture
 def cors_api(runtime, other_origin):
     """A second real uvicorn over the same index whose CORS allow-list names the other origin."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
+    from support.live_server import serve_app
 
     from eti.api.app import create_app
 
     origin, _ = other_origin
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = create_app(settings=runtime.settings.model_copy(update={"cors_origins": [origin]}), runtime=runtime)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(settings=runtime.settings.model_copy(update={"cors_origins": [origin]}),
+                              runtime=runtime)) as base:
+        yield base
 
 
 def test_embedded_on_another_origin(tab, other_origin, cors_api):
