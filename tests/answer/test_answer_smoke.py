@@ -13,7 +13,8 @@ def test_pleiepenger_question_is_answered_from_the_right_sources_with_valid_cita
     assert "kort:pleiepenger" in cited or any(d.endswith("/pleiepenger.html") for d in cited)
     numbers = {int(n) for n in re.findall(r"\[(\d+)\]", ctx.answer)}
     assert numbers == {c.n for c in ctx.citations}
-    assert ctx.timings_ms["total"] < 1000
+    # speed is measured by benchmarks/query.py, not asserted here: a busy CI machine is not a regression
+    assert {"retrieve", "total"} <= set(ctx.timings_ms)
 
 
 def test_municipality_boost_puts_that_kommunes_page_first(services):
