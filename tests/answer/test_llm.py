@@ -159,6 +159,7 @@ def test_the_model_gets_the_system_prompt_numbered_sources_and_a_redacted_questi
     assert ctx.status == "answered" and ctx.llm_fallback is None
     (call,) = server.requests
     assert call.body["model"] == "eti-test-model"
+    assert call.headers.get("authorization") == "Bearer sk-test-not-secret"  # ETI_LLM_API_KEY reaches the endpoint
     system = (llm_settings.prompts_dir / "answer_system.md").read_text(encoding="utf-8")
     assert call.text("system") == system.replace("{language_name}", "Norwegian bokmål")
     sources = call.sources()

@@ -32,6 +32,7 @@ class Reply:
 class Recorded:
     path: str
     body: dict
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
 
     @property
     def messages(self) -> list[dict]:
@@ -91,7 +92,7 @@ class OpenAIProtocolTestServer:
                 if self.path.rstrip("/") != "/v1/chat/completions":
                     self._send(404, {"error": {"message": f"unknown path {self.path}", "type": "not_found"}})
                     return
-                req = Recorded(self.path, json.loads(raw or b"{}"))
+                req = Recorded(self.path, json.loads(raw or b"{}"), {k.lower(): v for k, v in self.headers.items()})
                 owner.requests.append(req)
                 try:
                     reply = owner.handler(req)
