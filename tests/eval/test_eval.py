@@ -107,3 +107,18 @@ def test_html_report_opens_in_chromium_and_shows_the_charts(quick_report):
         page.screenshot(path=str(ARTIFACTS / "eval-report.png"), full_page=False)
         browser.close()
     assert (ARTIFACTS / "eval-report.png").stat().st_size > 10_000
+
+
+def test_eval_against_a_running_api_over_http(live_api, quick_report, tmp_path):
+    """`eti eval --api URL`: the same questions over real HTTP give the in-process hybrid results."""
+    report = run_eval(settings=None, questions_file=QUESTIONS, out_dir=tmp_path, api=live_api,
+                      retrievers=["hybrid"], modes=["default"], quick=True, baseline=None, thresholds_file=None,
+                      console=Console(width=120))
+    assert report["target"] == live_api and [c["name"] for c in report["configs"]] == ["hybrid/server"]
+    over_http = {r["id"]: r for r in report["configs"][0]["results"]}
+    in_process = {r["id"]: r for r in quick_report["configs"][0]["results"]}
+    assert over_http.keys() == in_process.keys()
+    assert all(r["error"] is None for r in over_http.values())
+    assert {i: r["status"] for i, r in over_http.items()} == {i: r["status"] for i, r in in_process.items()}
+    assert {i: r["retrieved"][:5] for i, r in over_http.items()} == {i: r["retrieved"][:5] for i, r in in_process.items()}
+    assert report["configs"][0]["summary"]["pii_leaks"] == 0
