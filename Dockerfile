@@ -13,7 +13,7 @@ WORKDIR /app
 RUN useradd --create-home --uid 10001 eti \
     && mkdir -p /data && chown eti:eti /data
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY eti ./eti
 COPY ingest ./ingest
 RUN pip install --no-cache-dir .
