@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from eti.answer.confidence import lexical_coverage
+    from eti.answer.confidence import combine, features
     from eti.answer.context import AskContext
     from eti.answer.guardrails.pii import redact
     from eti.answer.language import detect_language
@@ -42,20 +42,21 @@ def main() -> None:
     for q in load_questions(args.questions):
         if q.expected_status not in ("answered", "no_answer") or q.kind in ("emergency", "diagnosis"):
             continue
-        text = redact(q.question).text
-        ctx = AskContext(question=q.question, redacted=text, language=detect_language(text),
+        redaction = redact(q.question)
+        ctx = AskContext(question=q.question, redacted=redaction.text, language=detect_language(redaction.text),
                          filters=Filters(municipality=q.municipality))
-        ctx.hits = services.retriever.search(text, ctx.filters).hits
-        top = max((h.dense_similarity for h in ctx.hits[:3]), default=0.0)
-        rows.append((q.expected_status == "answered", ctx.language, top, lexical_coverage(ctx, services), q.id))
+        ctx.hits = services.retriever.search(redaction.searchable, ctx.filters).hits
+        rows.append((q.expected_status == "answered", ctx.language, *features(ctx, services), q.id))
 
-    def accuracy(floor, floor_other, ceiling, share, prior, threshold):
+    base = services.config
+    names = ["dense_floor", "dense_floor_other_language", "dense_ceiling", "dense_share",
+             "lexical_prior_other_language", "min_confidence"]
+
+    def accuracy(*params):
+        cfg = base.model_copy(update=dict(zip(names, params, strict=True)))
         tp = tn = pos = neg = 0
         for want, lang, top, cov, _ in rows:
-            f = floor if lang in ("nb", "nn") else floor_other
-            dense = min(1.0, max(0.0, (top - f) / (ceiling - f)))
-            lex = cov if lang in ("nb", "nn") else prior
-            ok = share * dense + (1 - share) * lex >= threshold
+            ok = combine(top, cov, lang, cfg) >= cfg.min_confidence
             pos += want
             neg += not want
             tp += want and ok
@@ -66,8 +67,6 @@ def main() -> None:
                              [0.4, 0.5, 0.6, 0.7, 0.8], [0.3, 0.5, 0.7], [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6])
     best = max(grid, key=lambda p: accuracy(*p)[0])
     bal, tpr, tnr = accuracy(*best)
-    names = ["dense_floor", "dense_floor_other_language", "dense_ceiling", "dense_share",
-             "lexical_prior_other_language", "min_confidence"]
     print(f"{len(rows)} questions ({sum(r[0] for r in rows)} answerable)")
     print(f"best balanced accuracy {bal:.3f} (answerable kept {tpr:.3f}, unanswerable refused {tnr:.3f})")
     for n, v in zip(names, best, strict=True):

@@ -6,7 +6,7 @@ import time
 
 from eti.answer.context import AskContext, Status
 from eti.answer.services import Services
-from eti.retrieve import expand_query
+from eti.retrieve import RetrievalConfig, expand_query
 
 
 def retrieve(ctx: AskContext, services: Services) -> None:
@@ -33,15 +33,30 @@ def lexical_coverage(ctx: AskContext, services: Services) -> float:
     return min(1.0, covered / len(query))
 
 
+def combine(top_similarity: float, coverage: float, language: str, cfg: RetrievalConfig) -> float:
+    """The confidence from its two features (eval/calibrate.py fits ``cfg`` with this same function).
+
+    Norwegian questions: the best dense similarity, scaled between a floor and a ceiling, mixed
+    with lexical coverage. Other languages share no words with the sources, so a fixed prior
+    stands in for coverage and the floor is lower (cross-lingual similarities are lower)."""
+    norwegian = language in ("nb", "nn")
+    floor = cfg.dense_floor if norwegian else cfg.dense_floor_other_language
+    dense_part = min(1.0, max(0.0, (top_similarity - floor) / (cfg.dense_ceiling - floor)))
+    lexical = coverage if norwegian else cfg.lexical_prior_other_language
+    return cfg.dense_share * dense_part + (1 - cfg.dense_share) * lexical
+
+
+def features(ctx: AskContext, services: Services) -> tuple[float, float]:
+    """(best dense similarity of the top 3 hits, lexical coverage) for ``combine``."""
+    top = max((h.dense_similarity for h in ctx.hits[:3]), default=0.0)
+    coverage = lexical_coverage(ctx, services) if ctx.language in ("nb", "nn") else 0.0
+    return top, coverage
+
+
 def score(ctx: AskContext, services: Services) -> float:
-    cfg = services.config
     if not ctx.hits:
         return 0.0
-    top = max(h.dense_similarity for h in ctx.hits[:3])
-    floor = cfg.dense_floor if ctx.language in ("nb", "nn") else cfg.dense_floor_other_language
-    dense_part = min(1.0, max(0.0, (top - floor) / (cfg.dense_ceiling - floor)))
-    lexical = lexical_coverage(ctx, services) if ctx.language in ("nb", "nn") else cfg.lexical_prior_other_language
-    return cfg.dense_share * dense_part + (1 - cfg.dense_share) * lexical
+    return combine(*features(ctx, services), ctx.language, services.config)
 
 
 def gate(ctx: AskContext, services: Services) -> None:

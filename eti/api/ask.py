@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from eti.answer.context import AskContext
+from eti.answer.guardrails.pii import redact
 from eti.answer.pipeline import answer
 from eti.api.errors import problem
 from eti.api.schemas import AskRequest, AskResponse, CitationOut, SearchRequest, SearchResponse, SearchResult
@@ -83,9 +84,7 @@ async def search(body: SearchRequest, request: Request):
     f = body.filters
     filters = Filters(sectors=list(f.sectors or []), sources=list(f.sources or []),
                       languages=list(f.language or []), municipality=f.municipality) if f else Filters()
-    from eti.answer.guardrails.pii import redact
-
-    query = redact(body.query).text
+    query = redact(body.query).searchable
     result = await run_in_threadpool(services.retriever.search, query, filters, "hybrid", body.k)
     return SearchResponse(results=[SearchResult(
         doc_id=h.chunk.doc_id, url=h.chunk.url, title=h.chunk.title, sector=h.chunk.sector, source_id=h.chunk.source_id,

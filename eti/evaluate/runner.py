@@ -73,7 +73,7 @@ class InProcessTarget:
         from eti.answer.guardrails.pii import redact
         from eti.retrieve import Filters
 
-        res = self.services.retriever.search(redact(q.question).text, Filters(municipality=q.municipality),
+        res = self.services.retriever.search(redact(q.question).searchable, Filters(municipality=q.municipality),
                                              self.retriever, k)
         return [(h.chunk.doc_id, h.chunk.url) for h in res.hits]
 

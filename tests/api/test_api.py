@@ -321,3 +321,10 @@ def test_openapi_documents_the_endpoints_with_examples_and_docs_load(client):
     assert "text/event-stream" in spec["paths"]["/v1/ask"]["post"]["responses"]["200"]["content"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger-ui" in docs.text and "/openapi.json" in docs.text
+
+
+def test_search_redacts_personal_data_and_does_not_search_for_the_markers(client):
+    plain = client.post("/v1/search", json={"query": "Hvem kan få pleiepenger?", "k": 5}).json()["results"]
+    noisy = client.post("/v1/search", json={"query": "Hvem kan få pleiepenger? Ring meg på 412 34 567 eller "
+                                                     "skriv til kari@example.com", "k": 5}).json()["results"]
+    assert [r["doc_id"] for r in noisy][:3] == [r["doc_id"] for r in plain][:3]

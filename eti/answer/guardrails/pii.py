@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 _ELEVEN = re.compile(r"(?<![\d.])(\d{6})[ .-]?(\d{5})(?![\d])")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-PLACEHOLDER = re.compile(r"\[(?:fødselsnummer|D-nummer|nummer|e-post|telefonnummer) fjernet\]")
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d{2,3}[\s-]?)?(?:[2-9]\d{7}|[2-9]\d(?:[\s-]\d{2}){3}|[2-9]\d{2}[\s-]\d{2}[\s-]\d{3})(?![\d])")
 
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -46,6 +45,10 @@ def classify_eleven(number: str) -> str | None:
     return kind
 
 
+def _marker(kind: str) -> str:
+    return f"[{kind} fjernet]"
+
+
 @dataclass
 class Redaction:
     text: str
@@ -55,6 +58,14 @@ class Redaction:
     def any(self) -> bool:
         return bool(self.found)
 
+    @property
+    def searchable(self) -> str:
+        """The text without the markers: "[telefonnummer fjernet]" is not what the parent asks about."""
+        out = self.text
+        for kind in set(self.found):
+            out = out.replace(_marker(kind), " ")
+        return (" ".join(out.split()) or self.text) if self.found else out
+
 
 def redact(text: str) -> Redaction:
     found: list[str] = []
@@ -62,15 +73,15 @@ def redact(text: str) -> Redaction:
     def eleven(m: re.Match) -> str:
         kind = classify_eleven(m[1] + m[2])
         found.append(kind or "nummer")
-        return f"[{kind or 'nummer'} fjernet]"
+        return _marker(kind or "nummer")
 
     def email(m: re.Match) -> str:
         found.append("e-post")
-        return "[e-post fjernet]"
+        return _marker("e-post")
 
     def phone(m: re.Match) -> str:
         found.append("telefonnummer")
-        return "[telefonnummer fjernet]"
+        return _marker("telefonnummer")
 
     out = _ELEVEN.sub(eleven, text)
     out = _EMAIL.sub(email, out)
@@ -85,7 +96,3 @@ def find_personal_data(text: str) -> list[str]:
     found += [m[0] for m in _PHONE.finditer(_ELEVEN.sub(" ", text))]
     return found
 
-
-def without_placeholders(text: str) -> str:
-    """``text`` without the redaction markers: what the parent asked about, for searching."""
-    return " ".join(PLACEHOLDER.sub(" ", text).split())

@@ -6,7 +6,7 @@ import re
 
 from eti.answer.context import AskContext, Status
 from eti.answer.guardrails.patterns import matches
-from eti.answer.guardrails.pii import redact, without_placeholders
+from eti.answer.guardrails.pii import redact
 from eti.answer.language import detect_language
 from eti.answer.services import Services
 
@@ -15,8 +15,8 @@ def redact_personal_data(ctx: AskContext, services: Services) -> None:
     """Before anything is logged, stored or sent on: remove identity numbers, phones, e-mails."""
     result = redact(ctx.question)
     ctx.redacted, ctx.pii_found = result.text, result.found
-    if result.any:  # "[telefonnummer fjernet]" is not what the parent asks about: search without the markers
-        ctx.retrieval_query = without_placeholders(result.text)
+    if result.any:
+        ctx.retrieval_query = result.searchable
 
 
 def detect(ctx: AskContext, services: Services) -> None:
