@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # support.live_server: a real uvicorn on loopback
 
 import numpy as np  # noqa: E402
 
@@ -121,18 +122,13 @@ def fill_vectors(chunks, embedder, cache, n_real: int) -> np.ndarray:
 
 
 def write_derived(cache, embedder, chunks, real: np.ndarray, seed: int) -> int:
-    from eti.embed.cache import text_key
-
+    """Each chunk's vector: two random real vectors mixed, plus noise, normalised; into the cache."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for c in chunks:
-        a, b = rng.integers(0, len(real), 2)
-        v = 0.65 * real[a] + 0.35 * real[b] + rng.normal(0, 0.02, real.shape[1])
-        v = (v / np.linalg.norm(v)).astype(np.float32)
-        rows.append((embedder.name, text_key(c.embed_text()), v.tobytes()))
-    with cache._db:  # benchmark-only: pre-filling the cache is the point
-        cache._db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows)
-    return len(rows)
+    picks = rng.integers(0, len(real), (len(chunks), 2))
+    vecs = 0.65 * real[picks[:, 0]] + 0.35 * real[picks[:, 1]] + rng.normal(0, 0.02, (len(chunks), real.shape[1]))
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    cache.put(embedder.name, [c.embed_text() for c in chunks], vecs.astype(np.float32))
+    return len(chunks)
 
 
 def build_size(work: Path, size: int, base_chunks, real_vectors, embedder) -> Path:
@@ -186,11 +182,8 @@ def pct(values: list[float], p: float) -> float:
 
 
 def measure(data: Path, n: int) -> dict:
-    import socket
-    import threading
-
     import httpx
-    import uvicorn
+    from support.live_server import serve_app
 
     from eti.api.app import create_app
     from eti.api.runtime import Runtime
@@ -201,18 +194,9 @@ def measure(data: Path, n: int) -> dict:
     t0 = time.perf_counter()
     runtime = Runtime.build(settings, build_embedder(settings))
     load_s = time.perf_counter() - t0
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     qs = questions(n)
     out: dict = {"chunks": runtime.services.retriever.reader.count(), "load_s": round(load_s, 2)}
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with serve_app(create_app(runtime=runtime)) as base, httpx.Client(base_url=base, timeout=30) as client:
         for q in qs[:10]:  # warm-up
             client.post("/v1/ask", json={"question": q["question"]})
 
@@ -232,7 +216,6 @@ def measure(data: Path, n: int) -> dict:
         out["ask"] = run("/v1/ask", lambda q: {"question": q["question"]})
         out["ask_municipality"] = run("/v1/ask", lambda q: {"question": q["question"],
                                                             "municipality": q.get("municipality") or "4207"})
-    server.should_exit = True
     out["peak_rss_mb"] = round(peak_rss_mb())
     return out
 

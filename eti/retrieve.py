@@ -220,16 +220,17 @@ class Retriever:
         qvec = self.embedder.embed([query], "query")[0]
         timings["embed"] = (time.perf_counter() - t) * 1000
         expanded = expand_query(query, self.synonyms)
+        mask = self._mask(f)  # sector, source and language filters (the municipality boosts, below)
 
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         t = time.perf_counter()
         if mode in ("hybrid", "dense"):
-            dense = self._dense(qvec, cfg.candidates, f, self._mask(f))
+            dense = self._dense(qvec, cfg.candidates, f, mask)
         timings["dense"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         if mode in ("hybrid", "bm25"):
-            lexical = self.reader.lexical.search(expanded, cfg.candidates, mask=self._mask(f))
+            lexical = self.reader.lexical.search(expanded, cfg.candidates, mask=mask)
         timings["lexical"] = (time.perf_counter() - t) * 1000
 
         local_lists: list[list[tuple[str, float]]] = []
@@ -237,12 +238,12 @@ class Retriever:
             t = time.perf_counter()
             local = Filters(f.sectors, f.sources, f.languages)
             kmask = self._kommune.isin([f.municipality]).astype(np.float32)
-            base = self._mask(local)
+            if mask is not None:
+                kmask = kmask * mask
             if mode in ("hybrid", "bm25") and kmask.any():
-                local_lists.append(self.reader.lexical.search(expanded, 10, mask=kmask if base is None else kmask * base))
+                local_lists.append(self.reader.lexical.search(expanded, 10, mask=kmask))
             if mode in ("hybrid", "dense") and kmask.any():
-                local_lists.append(self._dense(qvec, 10, local, kmask if base is None else kmask * base,
-                                               extra_where={"municipality": f.municipality}))
+                local_lists.append(self._dense(qvec, 10, local, kmask, extra_where={"municipality": f.municipality}))
             timings["municipality"] = (time.perf_counter() - t) * 1000
 
         t = time.perf_counter()

@@ -2,13 +2,13 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from support.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,12 +20,6 @@ def _env(data_dir):
 def eti(*args, data_dir, timeout=600):
     return subprocess.run([sys.executable, "-m", "eti.cli", *args], cwd=ROOT, env=_env(data_dir),
                           capture_output=True, text=True, timeout=timeout)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_up_builds_the_default_index_from_the_cards_and_lists_sources(tmp_path):
@@ -51,7 +45,7 @@ def test_up_builds_the_default_index_from_the_cards_and_lists_sources(tmp_path):
     assert any("pleiepenger" in c["url"] or "pleiepenger" in c["title"].lower() for c in body["citations"])
 
     # second run, as the README's command runs it: the index is present, nothing is rebuilt, and it serves
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "eti.cli", "up", "--port", str(port)], cwd=ROOT,
                             env=_env(data), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

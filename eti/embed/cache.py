@@ -29,6 +29,16 @@ class EmbeddingCache:
     def close(self) -> None:
         self._db.close()
 
+    def put(self, model: str, texts: list[str], vectors: np.ndarray) -> None:
+        """Store vectors made elsewhere (the query benchmark's derived vectors, an import)."""
+        self._store(model, [text_key(t) for t in texts], vectors)
+
+    def _store(self, model: str, keys: list[str], vectors: np.ndarray) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                                 [(model, k, np.asarray(v, dtype=np.float32).tobytes())
+                                  for k, v in zip(keys, vectors, strict=True)])
+
     def embed_passages(self, embedder: Embedder, texts: list[str], batch_size: int = 64,
                        on_batch=None) -> np.ndarray:
         """Vectors for ``texts``: from the cache where present, embedded (and stored) otherwise."""
@@ -45,11 +55,7 @@ class EmbeddingCache:
         for i in range(0, len(missing), batch_size):
             batch = missing[i : i + batch_size]
             vecs = embedder.embed([t for _, t in batch], "passage")
-            with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                    [(embedder.name, k, v.astype(np.float32).tobytes()) for (k, _), v in zip(batch, vecs, strict=True)],
-                )
+            self._store(embedder.name, [k for k, _ in batch], vecs)
             for (k, _), v in zip(batch, vecs, strict=True):
                 found[k] = v
             if on_batch:
