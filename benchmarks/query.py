@@ -170,7 +170,7 @@ def build_size(work: Path, size: int, base_chunks, real_vectors, embedder) -> Pa
 def questions(n: int) -> list[dict]:
     import yaml
 
-    bank = yaml.safe_load((ROOT / "eval" / "questions.yaml").read_text(encoding="utf-8"))["questions"]
+    bank = yaml.safe_load((ROOT / "eval" / "questions" / "dev.yaml").read_text(encoding="utf-8"))["questions"]
     usable = [q for q in bank if q["kind"] in ("factual", "multi_sector", "municipal", "unanswerable")]
     rng = random.Random(3)
     return [rng.choice(usable) for _ in range(n)]

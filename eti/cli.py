@@ -248,7 +248,7 @@ def eval_cmd(
     retriever: Annotated[str, typer.Option("--retriever", help="Comma-separated: hybrid,dense,bm25")] = "hybrid,dense,bm25",
     mode: Annotated[str, typer.Option("--mode", help="Comma-separated: default,llm")] = "default",
     quick: Annotated[bool, typer.Option("--quick", help="A stratified subset (CI).")] = False,
-    questions: Annotated[Path, typer.Option("--questions")] = Path("eval/questions.yaml"),
+    questions: Annotated[Path, typer.Option("--questions")] = Path("eval/questions"),
     out: Annotated[Path, typer.Option("--out")] = Path("eval/reports"),
     baseline: Annotated[Path | None, typer.Option("--baseline", help="An earlier JSON report to compare with.")] = None,
     gate: Annotated[bool, typer.Option("--gate", help="Exit non-zero when a threshold fails.")] = False,

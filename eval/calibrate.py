@@ -33,7 +33,7 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, default=Path("data"))
-    ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.yaml")
+    ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions")
     args = ap.parse_args()
     settings = Settings(data_dir=args.data_dir)
     services = Services.build(Retriever(IndexReader.open(settings.index_dir), build_embedder(settings)),

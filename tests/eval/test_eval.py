@@ -15,7 +15,7 @@ from eti.evaluate.cli import run_eval
 from eti.evaluate.questions import load_questions, quick_subset
 
 ROOT = Path(__file__).resolve().parents[2]
-QUESTIONS = ROOT / "eval" / "questions.yaml"
+QUESTIONS = ROOT / "eval" / "questions"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
