@@ -89,7 +89,7 @@ def generated_chunks(real, n: int, seed: int = 7):
     import hashlib
     import re
 
-    from ingest.document import Chunk
+    from eti.core import Chunk
 
     rng = random.Random(seed)
     sentences = [s for c in real for s in re.split(r"(?<=[.!?])\s+", c.text) if 30 <= len(s) <= 300]

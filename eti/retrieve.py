@@ -20,9 +20,9 @@ import numpy as np
 import yaml
 from pydantic import BaseModel
 
+from eti.core import Chunk
 from eti.embed.base import Embedder
 from eti.index.reader import IndexReader
-from ingest.document import Chunk
 
 Mode = Literal["hybrid", "dense", "bm25"]
 _WORD = re.compile(r"\w+")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.document import Chunk, utcnow
+from eti.core import Chunk, utcnow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from ingest.document import Chunk, Document, Section
+from eti.core import Chunk, Document, Section, content_hash
 
 _WORD = re.compile(r"\w+")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -93,8 +93,7 @@ def chunk_document(doc: Document, source_id: str, sector: str, municipality: str
                 updated=doc.updated,
                 fetched_at=doc.fetched_at,
             )
-            c.hash = hashlib.sha1(
-                "\x1f".join([c.embed_text(), c.url, c.sector, c.language, c.municipality or "", c.updated or ""]).encode()
-            ).hexdigest()
+            c.hash = content_hash(
+                "\x1f".join([c.embed_text(), c.url, c.sector, c.language, c.municipality or "", c.updated or ""]))
             chunks.append(c)
     return chunks

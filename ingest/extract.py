@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from eti.core import Document, RawDocument
 from ingest.adapters import get_adapter
 from ingest.adapters.base import Adapter, ExtractionError
-from ingest.document import Document, RawDocument
 from ingest.pdf import extract_pdf
 from ingest.sources import Source
 

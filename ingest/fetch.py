@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import hashlib
 import logging
 import random
 import time
@@ -18,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ingest.document import RawDocument, utcnow
+from eti.core import RawDocument, content_hash, utcnow
 from ingest.ratelimit import HostLimiter
 from ingest.snapshots import SnapshotWriter
 
@@ -45,7 +44,7 @@ class FetchResult:
 
     @property
     def content_hash(self) -> str | None:
-        return hashlib.sha1(self.raw.content).hexdigest() if self.raw else None
+        return content_hash(self.raw.content) if self.raw else None
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import logging
 
+from eti.core import Document, RawDocument, Section
 from ingest.adapters.base import ExtractionError
-from ingest.document import Document, RawDocument, Section
 
 log = logging.getLogger(__name__)
 

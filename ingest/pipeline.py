@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -18,13 +17,13 @@ from pathlib import Path
 
 import httpx
 
+from eti.core import Chunk, RawDocument, content_hash, utcnow
 from eti.settings import Settings
 from ingest.adapters import get_adapter
 from ingest.adapters.base import Adapter, ExtractionError
 from ingest.catalog import Catalog, PageState
 from ingest.chunk import ChunkParams, chunk_document
 from ingest.crawl import crawl
-from ingest.document import Chunk, RawDocument, utcnow
 from ingest.extract import extract
 from ingest.fetch import Fetcher, same_site
 from ingest.links import page_links
@@ -206,7 +205,7 @@ class Ingestor:
         async for raw in adapter.collect(source, self.client):
             seen.add(raw.url)
             prev = self.catalog.page(raw.url)
-            digest = hashlib.sha1(raw.content).hexdigest()
+            digest = content_hash(raw.content)
             if not force and prev is not None and prev.content_hash == digest and prev.status == "ok":
                 stats.unchanged += 1
                 continue
@@ -262,7 +261,7 @@ class Ingestor:
         for raw in raws:
             prev = self.catalog.page(raw.url)
             state = PageState(url=raw.url, source_id=source.id, status="ok", etag=raw.etag,
-                              last_modified=raw.last_modified, content_hash=hashlib.sha1(raw.content).hexdigest(),
+                              last_modified=raw.last_modified, content_hash=content_hash(raw.content),
                               fetched_at=raw.fetched_at, warc=prev.warc if prev else None)
             self.store(source, adapter, raw, state, stats)
         return stats

@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ingest.document import RawDocument
+from eti.core import RawDocument
 
 log = logging.getLogger(__name__)
 

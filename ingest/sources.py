@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-
-class Sector(StrEnum):
-    health = "health"
-    welfare = "welfare"
-    education = "education"
-    municipal = "municipal"
-    legal = "legal"
-
+from eti.core import Sector
 
 _DURATION = re.compile(r"^(\d+)([smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from eti.core import Status
 from eti.retrieve import Filters, Hit
-
-
-class Status(StrEnum):
-    answered = "answered"
-    no_answer = "no_answer"
-    refused = "refused"
-    emergency = "emergency"
 
 
 @dataclass

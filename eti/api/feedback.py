@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from eti.answer.guardrails.pii import redact
-from ingest.document import utcnow
+from eti.core import utcnow
 
 
 class FeedbackStore:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 
+from eti.core import content_hash
 from eti.embed.base import Embedder
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return content_hash(text)
 
 
 class EmbeddingCache:

@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from eti.core import Chunk, utcnow
 from eti.embed.base import Embedder
 from eti.embed.cache import EmbeddingCache
 from eti.index.dense import DenseIndex, get_collection, open_client
 from eti.index.lexical import LexicalIndex
 from eti.index.versions import IndexVersions, read_manifest
 from ingest.catalog import Catalog
-from ingest.document import Chunk, utcnow
 
 log = logging.getLogger(__name__)
 FORMAT = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ingest.document import Document, RawDocument
+from eti.core import Document, RawDocument
 
 if TYPE_CHECKING:
     import httpx

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml import etree
 
+from eti.core import Document, RawDocument, Section
 from ingest.adapters.base import ExtractionError, register
 from ingest.adapters.html import HtmlLayout, extract_html
-from ingest.document import Document, RawDocument, Section
 from ingest.sources import Source
 
 

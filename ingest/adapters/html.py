@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from eti.core import Document, RawDocument, Section
 from ingest.adapters.base import ExtractionError, register
 from ingest.dates import find_updated, parse_iso_datetime
-from ingest.document import Document, RawDocument, Section
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = {"p", "li", "dd", "dt", "blockquote", "pre", "figcaption", "address", "summary", "caption"}

@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from eti.core import Document, RawDocument, Section, Sector
 from ingest.adapters.base import ExtractionError, register
-from ingest.document import Document, RawDocument, Section
-from ingest.sources import Sector, Source
+from ingest.sources import Source
 
 log = logging.getLogger(__name__)
 _FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n(.*)$", re.S)

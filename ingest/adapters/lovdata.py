@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from eti.core import Document, RawDocument, Section
 from ingest.adapters.base import ExtractionError, register
-from ingest.document import Document, RawDocument, Section
 from ingest.sources import Source
 
 log = logging.getLogger(__name__)

@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
+from eti.core import Document, Section
 from eti.embed import EmbeddingCache, build_embedder
 from eti.index.publish import publish
 from eti.index.reader import IndexReader
 from eti.index.versions import IndexVersions
 from ingest.catalog import Catalog, PageState
 from ingest.chunk import chunk_document
-from ingest.document import Document, Section
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from eti.core import Document, RawDocument
 from ingest.adapters import ExtractionError, get_adapter
-from ingest.document import Document, RawDocument
 from ingest.pdf import extract_pdf
 from ingest.sources import Source
 

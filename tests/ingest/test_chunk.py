@@ -1,5 +1,5 @@
+from eti.core import Document, Section
 from ingest.chunk import ChunkParams, approx_tokens, chunk_document
-from ingest.document import Document, Section
 
 LONG = " ".join(f"Setning nummer {i} handler om pleiepenger og legeerklæring fra sykehuset." for i in range(120))
 

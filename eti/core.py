@@ -1,13 +1,41 @@
-"""Typed data passed between the ingest stages: raw responses, documents, chunks."""
+"""Core types shared by every layer: documents, chunks, sectors, answer statuses, time and hashes.
+
+This module is the bottom layer: it imports nothing from ``eti`` or ``ingest``, and both import
+their shared types from here (see the import-linter contract in pyproject.toml).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Sector(StrEnum):
+    health = "health"
+    welfare = "welfare"
+    education = "education"
+    municipal = "municipal"
+    legal = "legal"
+
+
+class Status(StrEnum):
+    """How a question ended; it travels to the API, the metrics and the eval results."""
+
+    answered = "answered"
+    no_answer = "no_answer"
+    refused = "refused"
+    emergency = "emergency"
 
 
 def utcnow() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def content_hash(data: bytes | str) -> str:
+    """The hash used for change detection everywhere (pages, archives, chunks)."""
+    return hashlib.sha1(data.encode() if isinstance(data, str) else data).hexdigest()
 
 
 @dataclass
