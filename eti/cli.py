@@ -211,21 +211,18 @@ def ask(question: str, data_dir: DataDir = None,
         mode: Annotated[str | None, typer.Option("--mode", help="default | llm")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Ask a question in the terminal: a cited answer from the current index."""
-    from eti.answer.llm import build_chat_model
     from eti.answer.pipeline import answer
     from eti.answer.services import Services
-    from eti.embed import build_embedder
-    from eti.index.reader import IndexReader, NoIndex
-    from eti.retrieve import Filters, Retriever
+    from eti.index.reader import NoIndex
+    from eti.retrieve import Filters
 
     settings = _settings(data_dir)
     try:
-        reader = IndexReader.open(settings.index_dir)
+        services = Services.from_settings(settings)
     except NoIndex as exc:
         console.print(f"[red]{exc}[/red]: run `eti up --no-serve` first.")
         raise typer.Exit(1) from exc
-    chat = build_chat_model(settings)
-    services = Services.build(Retriever(reader, build_embedder(settings)), settings.prompts_dir, chat)
+    chat = services.chat_model
     use_mode = mode or ("llm" if chat is not None and settings.answer_mode != "default" else "default")
     ctx = answer(question, services, filters=Filters(municipality=municipality), mode=use_mode)
     if as_json:

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     keep_index_versions: int = 2
 
     # Optional LLM (any OpenAI-compatible endpoint)
+    llm_backend: str = Field(default="openai", description="A registered chat-model backend (eti.chat).")
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None

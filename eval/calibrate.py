@@ -25,10 +25,8 @@ def main() -> None:
     from eti.answer.guardrails.pii import redact
     from eti.answer.language import detect_language
     from eti.answer.services import Services
-    from eti.embed import build_embedder
     from eti.evaluate.questions import load_questions
-    from eti.index.reader import IndexReader
-    from eti.retrieve import Filters, Retriever
+    from eti.retrieve import Filters
     from eti.settings import Settings
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -36,8 +34,7 @@ def main() -> None:
     ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions")
     args = ap.parse_args()
     settings = Settings(data_dir=args.data_dir)
-    services = Services.build(Retriever(IndexReader.open(settings.index_dir), build_embedder(settings)),
-                              settings.prompts_dir)
+    services = Services.from_settings(settings)
     rows = []
     for q in load_questions(args.questions, splits=("dev",)):  # never the test split
         if q.expected_status not in ("answered", "no_answer") or q.kind in ("emergency", "diagnosis"):

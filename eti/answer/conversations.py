@@ -60,3 +60,8 @@ class ConversationStore:
 
 def _valid(cid: str | None) -> bool:
     return bool(cid) and 8 <= len(cid) <= 64 and all(c.isalnum() or c in "-_" for c in cid)  # type: ignore[union-attr]
+
+
+def build_conversation_store(settings) -> ConversationStore:
+    """The conversation store ``settings`` configures (in memory, with the configured TTL)."""
+    return ConversationStore(settings.conversation_ttl_s)

@@ -13,7 +13,6 @@ from pathlib import Path
 from eti.answer.context import AskContext, Citation
 from eti.answer.guardrails.patterns import matches
 from eti.answer.services import Services
-from eti.settings import Settings
 
 LANGUAGE_NAMES = {"nb": "Norwegian bokmål", "nn": "Norwegian nynorsk", "en": "English", "pl": "Polish",
                   "uk": "Ukrainian", "ar": "Arabic", "so": "Somali"}
@@ -24,17 +23,6 @@ _SENT = re.compile(r"(?<=[.!?])\s+(?!\[)|(?<=\])\s+(?=[A-ZÆØÅ])")
 
 class LLMOutputError(RuntimeError):
     """The model's answer had nothing usable (no sentence with a valid citation)."""
-
-
-def build_chat_model(settings: Settings):
-    """A LangChain chat model for the configured endpoint, or None when no LLM is configured."""
-    if not (settings.llm_base_url and settings.llm_model):
-        return None
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model,
-                      api_key=settings.llm_api_key or "not-needed", timeout=settings.llm_timeout_s,
-                      max_retries=0, temperature=0.1)
 
 
 def _prompt(prompts_dir: Path, name: str) -> str:

@@ -29,10 +29,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if runtime is None:
-            from eti.answer.llm import build_chat_model
+            from eti.chat import answer_endpoint, build_chat_model
             from eti.embed import build_embedder
 
-            app.state.runtime = Runtime.build(settings, build_embedder(settings), build_chat_model(settings))
+            app.state.runtime = Runtime.build(settings, build_embedder(settings),
+                                              build_chat_model(answer_endpoint(settings)))
             yield
             app.state.runtime.feedback.close()
         else:  # handed in (tests, several apps on one runtime): its owner closes it, not this app

@@ -15,7 +15,6 @@ from eti.api.metrics import Metrics
 from eti.embed.base import Embedder
 from eti.index.reader import IndexReader, NoIndex
 from eti.index.versions import IndexVersions
-from eti.retrieve import Retriever
 from eti.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,11 +64,10 @@ class Runtime:
             except (NoIndex, OSError, ValueError) as exc:
                 log.error("could not open index %s: %s; keeping %s", current, exc, self.version)
                 return self.services
-            old = self.services
-            self.services = Services.build(Retriever(reader, self.embedder), self.settings.prompts_dir,
-                                           self.chat_model, self.settings.conversation_ttl_s)
-            if old is not None:  # keep conversations across index switches
-                self.services.conversations = old.conversations
+            # the process-wide parts (conversations included) carry over to the new index version
+            self.services = (Services.from_settings(self.settings, reader=reader, embedder=self.embedder,
+                                                    chat_model=self.chat_model)
+                             if self.services is None else self.services.with_index(reader))
             self.version = current
             self.metrics.index_chunks.set(reader.count())
             log.info("serving index %s (%d chunks)", current.name, reader.count())

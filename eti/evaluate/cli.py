@@ -27,15 +27,9 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
     analyzer = None
     if api is None:
         if services is None:
-            from eti.answer.llm import build_chat_model
             from eti.answer.services import Services
-            from eti.embed import build_embedder
-            from eti.index.reader import IndexReader
-            from eti.retrieve import Retriever
 
-            reader = IndexReader.open(settings.index_dir)
-            services = Services.build(Retriever(reader, build_embedder(settings)), settings.prompts_dir,
-                                      build_chat_model(settings))
+            services = Services.from_settings(settings)
         reader = services.retriever.reader
         index_info = {"version": reader.version.name, "chunks": reader.count(), "embedder": reader.manifest["embedder"]}
         analyzer = reader.lexical.analyzer

@@ -28,15 +28,10 @@ log = logging.getLogger(__name__)
 
 
 def build_judge_model(settings: Settings):
-    base = settings.judge_base_url or settings.llm_base_url
-    model = settings.judge_model or settings.llm_model
-    if not (base and model):
-        return None
-    from langchain_openai import ChatOpenAI
+    """The judge's chat model (``ETI_JUDGE_*``, else ``ETI_LLM_*``) from the shared registry, or None."""
+    from eti.chat import build_chat_model, judge_endpoint
 
-    key = settings.judge_api_key or settings.llm_api_key or "not-needed"
-    return ChatOpenAI(base_url=base, model=model, api_key=key, timeout=settings.llm_timeout_s, max_retries=0,
-                      temperature=0.0)
+    return build_chat_model(judge_endpoint(settings))
 
 
 @dataclass

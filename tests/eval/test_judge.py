@@ -38,7 +38,7 @@ def judge_server():
 @pytest.fixture
 def bank(tmp_path) -> Path:
     path = tmp_path / "questions.yaml"
-    path.write_text(yaml.safe_dump({"version": 1, "questions": BANK}, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"version": 2, "split": "dev", "questions": BANK}, allow_unicode=True), encoding="utf-8")
     return path
 
 
