@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import sys
@@ -227,7 +228,7 @@ def ask(question: str, data_dir: DataDir = None,
     ctx = answer(question, services, filters=Filters(municipality=municipality), mode=use_mode)
     if as_json:
         typer.echo(json.dumps({"status": ctx.status.value, "answer": ctx.answer, "language": ctx.language,
-                               "citations": [c.__dict__ for c in ctx.citations],
+                               "citations": [dataclasses.asdict(c) for c in ctx.citations],
                                "timings_ms": ctx.timings_ms}, ensure_ascii=False, indent=2))
         return
     console.print(f"[bold]{ctx.status.value}[/bold] ({ctx.timings_ms.get('total', 0):.0f} ms)\n")

@@ -106,10 +106,7 @@ class Composer:
         def cite(s: Sentence) -> str:
             c = s.hit.chunk
             if c.id not in citations:
-                citations[c.id] = Citation(
-                    n=len(citations) + 1, url=c.url, title=c.title, sector=c.sector, source_id=c.source_id,
-                    section=c.section, snippet=c.text[:300], last_modified=c.updated, fetched_at=c.fetched_at,
-                    doc_id=c.doc_id, chunk_id=c.id)
+                citations[c.id] = Citation.from_chunk(len(citations) + 1, c, c.text[:300])
             n = citations[c.id].n
             # a list item may hold two sentences: each carries the number, not just the last
             return " ".join(f"{part} [{n}]" for part in _SENT_END.split(s.text))

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from eti.core import Status
+from eti.core import Chunk, Status
 from eti.retrieve import Filters, Hit
+
+
+@dataclass
+class LegalBasis:
+    law: str
+    paragraph: str
+    url: str | None = None
 
 
 @dataclass
@@ -21,6 +28,21 @@ class Citation:
     fetched_at: str | None
     doc_id: str = ""
     chunk_id: str = ""
+    kind: str = "page"  # page | card (ETI's own summary, shown as such) | law
+    reviewed: str | None = None  # card: when ETI last reviewed it
+    legal_basis: list[LegalBasis] = field(default_factory=list)
+    attribution: str | None = None
+    outdated: bool = False
+
+    @classmethod
+    def from_chunk(cls, n: int, chunk: Chunk, snippet: str, *, outdated: bool = False) -> Citation:
+        """The one way a cited chunk becomes a citation (both answer modes)."""
+        card = chunk.doc_id.startswith("kort:")
+        kind = "card" if card else ("law" if chunk.sector == "legal" else "page")
+        return cls(n=n, url=chunk.url, title=chunk.title, sector=chunk.sector, source_id=chunk.source_id,
+                   section=chunk.section, snippet=snippet, last_modified=chunk.updated, fetched_at=chunk.fetched_at,
+                   doc_id=chunk.doc_id, chunk_id=chunk.id, kind=kind, reviewed=chunk.updated if card else None,
+                   attribution=getattr(chunk, "attribution", None), outdated=outdated)
 
 
 @dataclass

@@ -110,7 +110,5 @@ def validate_citations(text: str, ctx: AskContext, services: Services) -> tuple[
     citations = []
     for old, new in sorted(renumber.items(), key=lambda kv: kv[1]):
         c = ctx.hits[old - 1].chunk
-        citations.append(Citation(n=new, url=c.url, title=c.title, sector=c.sector, source_id=c.source_id,
-                                  section=c.section, snippet=c.text[:300], last_modified=c.updated,
-                                  fetched_at=c.fetched_at, doc_id=c.doc_id, chunk_id=c.id))
+        citations.append(Citation.from_chunk(new, c, c.text[:300]))
     return answer, citations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 from collections.abc import AsyncIterator
@@ -24,8 +25,8 @@ router = APIRouter(prefix="/v1", tags=["answering"])
 def _response(ctx: AskContext) -> AskResponse:
     return AskResponse(
         answer=ctx.answer, status=ctx.status.value if ctx.status else "no_answer",
-        citations=[CitationOut(**{k: v for k, v in c.__dict__.items() if k not in ("doc_id", "chunk_id")})
-                   for c in ctx.citations],
+        citations=[CitationOut.model_validate({k: v for k, v in dataclasses.asdict(c).items()
+                                               if k not in ("doc_id", "chunk_id")}) for c in ctx.citations],
         conversation_id=ctx.conversation_id or "", language=ctx.language)
 
 

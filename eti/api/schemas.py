@@ -21,16 +21,30 @@ class AskRequest(BaseModel):
     stream: bool = False
 
 
+class LegalBasisOut(BaseModel):
+    law: str = Field(description="The law's short name, e.g. folketrygdloven")
+    paragraph: str = Field(description="The paragraph, e.g. § 9-10")
+    url: str | None = Field(default=None, description="Lovdata, at the paragraph")
+
+
 class CitationOut(BaseModel):
-    n: int
-    url: str
+    n: int = Field(description="The number the answer's [n] markers refer to")
+    url: str = Field(description="The cited page (for an ETI card: the official page it summarises); on the "
+                                 "source's own hosts only")
     title: str
     sector: str
     source_id: str
     section: str
-    snippet: str
-    last_modified: str | None = None
+    snippet: str = Field(description="Plain text from the cited passage (never markup, links or instructions)")
+    last_modified: str | None = Field(default=None, description="The page's own date (ISO), when it shows one")
     fetched_at: str | None = None
+    kind: Literal["page", "card", "law"] = Field(
+        default="page", description="card: ETI's own reviewed summary, shown as such, with the official page "
+                                    "(url) and the law paragraph (legal_basis) underneath")
+    reviewed: str | None = Field(default=None, description="card: the date ETI last reviewed it")
+    legal_basis: list[LegalBasisOut] = Field(default_factory=list, description="The law paragraphs it rests on")
+    attribution: str | None = Field(default=None, description="Credit the source's terms require next to its text")
+    outdated: bool = Field(default=False, description="The page looks older than the current rules")
 
 
 class AskResponse(BaseModel):
@@ -43,6 +57,8 @@ class AskResponse(BaseModel):
     answer: str
     status: StatusLit
     citations: list[CitationOut]
+    machine_translated: bool = Field(default=False, description="Part of the answer was machine-translated "
+                                                                "(bokmål to nynorsk, Apertium)")
     conversation_id: str
     language: str
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 import time
@@ -100,7 +101,7 @@ class InProcessTarget:
         for cid, (text, _meta) in self.services.retriever.reader.dense.get(ids).items():
             texts[cid] = text
         return Answered(ctx.status.value, ctx.answer,
-                        [{**c.__dict__} for c in ctx.citations], latency, ctx.confidence,
+                        [dataclasses.asdict(c) for c in ctx.citations], latency, ctx.confidence,
                         supports=lambda c: texts.get(c.get("chunk_id", ""), c.get("snippet", "")),
                         stored_texts=stored)
 

@@ -16,7 +16,8 @@ from eti.api.app import create_app
 from eti.api.runtime import Runtime
 
 PROBLEM = "application/problem+json"
-CITATION_FIELDS = {"n", "url", "title", "sector", "source_id", "section", "snippet", "last_modified", "fetched_at"}
+CITATION_FIELDS = {"n", "url", "title", "sector", "source_id", "section", "snippet", "last_modified", "fetched_at",
+                   "kind", "reviewed", "legal_basis", "attribution", "outdated"}
 FNR = "15081210281"  # a valid synthetic fødselsnummer (mod-11 checked in tests/answer/test_guardrails.py)
 
 
@@ -83,7 +84,7 @@ def test_ask_returns_a_cited_answer_in_the_documented_shape(client):
     r = client.post("/v1/ask", json={"question": "Hva er pleiepenger og hvem kan få det?", "language": "nb"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
     body = r.json()
-    assert set(body) == {"answer", "status", "citations", "conversation_id", "language"}
+    assert set(body) == {"answer", "status", "citations", "conversation_id", "language", "machine_translated"}
     assert body["status"] == "answered" and body["language"] == "nb"
     assert 8 <= len(body["conversation_id"]) <= 64
     assert body["citations"]
