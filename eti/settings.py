@@ -67,6 +67,33 @@ class Settings(BaseSettings):
     rate_limit_per_minute_key: int = 600
     max_request_bytes: int = 16_384
     index_check_interval_s: float = 5.0
+    admin_keys: list[str] = Field(default=[], description="Keys with the admin scope (/metrics and other operator "
+                                                          "endpoints); they are valid API keys too.")
+    trusted_proxies: list[str] = Field(default=[], description="Proxy addresses or networks (CIDR) whose "
+                                                               "X-Forwarded-For is believed; none by default.")
+
+    # Shared state and scale-out (eti.state, eti serve --workers)
+    state_backend: str = Field(default="auto", description="memory | sqlite | redis; auto: redis when redis_url "
+                                                           "is set, else sqlite (one WAL file under data_dir).")
+    redis_url: str | None = Field(default=None, description="Redis for state shared by API replicas, "
+                                                            "e.g. redis://redis:6379/0.")
+    redis_prefix: str = Field(default="eti:", description="Prefix of every Redis key ETI writes.")
+    retention_days: float = Field(default=21, description="Conversation turns and feedback comments are deleted "
+                                                          "after this many days; per-day counts stay.")
+    purge_interval_s: float = Field(default=3600, description="How often the retention purge runs (also at start).")
+    idempotency_ttl_s: float = Field(default=86_400, description="How long an Idempotency-Key is remembered.")
+    chroma_url: str | None = Field(default=None, description="A Chroma server (chroma run), e.g. "
+                                                             "http://chroma:8000; embedded Chroma when unset.")
+    workers: int = Field(default=1, ge=1, description="API worker processes (eti serve --workers).")
+    max_inflight: int = Field(default=64, ge=1, description="Answer/search requests one worker holds at once; "
+                                                            "more get 503 with Retry-After (load shedding).")
+    max_header_bytes: int = Field(default=16_384, description="Larger request headers are refused (431).")
+    read_timeout_s: float = Field(default=10.0, description="A client must send its whole request within this "
+                                                            "many seconds (slow clients are cut off with 408).")
+
+    @property
+    def state_path(self) -> Path:
+        return self.data_dir / "state.sqlite"
 
     @property
     def feedback_path(self) -> Path:
