@@ -104,6 +104,7 @@ class Chunk:
     updated: str | None = None
     fetched_at: str | None = None
     hash: str = ""
+    attribution: str | None = None  # the source's required credit (e.g. NLOD for Lovdata), shown with citations
 
     def embed_text(self) -> str:
         """What the embedder sees: title and section give the passage its context."""
@@ -125,6 +126,7 @@ class Chunk:
             "updated": self.updated or "",
             "fetched_at": self.fetched_at or "",
             "hash": self.hash,
+            "attribution": self.attribution or "",
         }
         return meta
 
@@ -145,4 +147,5 @@ class Chunk:
             updated=meta.get("updated") or None,
             fetched_at=meta.get("fetched_at") or None,
             hash=str(meta.get("hash", "")),
+            attribution=meta.get("attribution") or None,
         )

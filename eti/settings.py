@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     max_backoff_s: float = 60.0
     max_page_bytes: int = 8_000_000
     concurrency_per_host: int = 2
+    fetch_deadline_s: float = Field(
+        default=60.0, description="Total seconds one request may take, however slowly its body trickles in.")
+    max_sitemap_urls: int = Field(
+        default=50_000, description="Sitemap URLs kept per source (after allow/deny); more are cut, with a log line.")
+    max_archive_bytes: int = Field(
+        default=2_000_000_000, description="Largest bulk archive (Lovdata) a collector downloads.")
+    archive_deadline_s: float = Field(default=1800.0, description="Total seconds one archive download may take.")
+    dedupe_min_shared: float = Field(
+        default=0.5, description="A page whose text is at least this share already indexed elsewhere keeps only its own paragraphs.")
 
     # Chunking (tokens are approximate, see ingest.chunk)
     chunk_min_tokens: int = 150

@@ -66,9 +66,17 @@ def chunk_id(source_id: str, doc_id: str, position: int) -> str:
     return hashlib.sha1(f"{source_id}\x1f{doc_id}\x1f{position}".encode()).hexdigest()[:20]
 
 
+def chunk_hash(c: Chunk) -> str:
+    """Change detection for publishing: what is embedded plus every tag the index filters or shows."""
+    parts = [c.embed_text(), c.url, c.sector, c.language, c.municipality or "", c.updated or ""]
+    if c.attribution:  # appended only when set, so chunks without one keep the hashes they had
+        parts.append(c.attribution)
+    return content_hash("\x1f".join(parts))
+
+
 def chunk_document(doc: Document, source_id: str, sector: str, municipality: str | None,
-                   params: ChunkParams = ChunkParams()) -> list[Chunk]:  # noqa: B008
-    """Cut one document into chunks that carry their section path and the source's tags."""
+                   params: ChunkParams = ChunkParams(), attribution: str | None = None) -> list[Chunk]:  # noqa: B008
+    """Cut one document into chunks that carry their section path, the source's tags and attribution."""
     splitter = _splitter(params)
     chunks: list[Chunk] = []
     for section in _merge_small(doc.sections, params):
@@ -92,8 +100,8 @@ def chunk_document(doc: Document, source_id: str, sector: str, municipality: str
                 municipality=doc.meta.get("municipality") or municipality,
                 updated=doc.updated,
                 fetched_at=doc.fetched_at,
+                attribution=attribution,
             )
-            c.hash = content_hash(
-                "\x1f".join([c.embed_text(), c.url, c.sector, c.language, c.municipality or "", c.updated or ""]))
+            c.hash = chunk_hash(c)
             chunks.append(c)
     return chunks

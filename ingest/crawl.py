@@ -1,4 +1,9 @@
-"""Crawl: walk a site's frontier politely and hand every response to a page handler."""
+"""Crawl: walk a site's frontier politely and hand every URL in scope to a page handler.
+
+The frontier starts from the start URLs and the sitemap (whose ``<lastmod>`` goes with each URL);
+every URL is checked against the source's :class:`~ingest.scope.Scope` before it is handed on,
+and the crawl stops handing out URLs at ``max_pages``.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,26 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from ingest.fetch import Fetcher, same_site
+from ingest.fetch import Fetcher
 from ingest.links import normalise
-from ingest.ratelimit import HostLimiter
-from ingest.robots import RobotsCache
+from ingest.scope import Scope
 from ingest.sitemap import discover
 from ingest.sources import Source
 
 log = logging.getLogger(__name__)
 
-# The handler fetches one allowed URL, stores what it means and returns the links to follow.
-PageHandler = Callable[[str], Awaitable[list[str]]]
+
+@dataclass(frozen=True)
+class Target:
+    """One URL to handle, with what the sitemap says about it."""
+
+    url: str
+    lastmod: str | None = None
+
+
+# The handler fetches (or skips) one URL in scope, stores what it means and returns the links to follow.
+PageHandler = Callable[[Target], Awaitable[list[str]]]
 
 
 @dataclass
@@ -33,39 +45,32 @@ class CrawlOutcome:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
-async def crawl(source: Source, fetcher: Fetcher, robots: RobotsCache, limiter: HostLimiter,
-                handle: PageHandler, workers: int = 2) -> CrawlOutcome:
+async def crawl(source: Source, fetcher: Fetcher, scope: Scope, handle: PageHandler, workers: int = 2,
+                sitemap_limit: int = 50_000) -> CrawlOutcome:
     out = CrawlOutcome()
-    # the source's rate holds from the very first request (sitemap, robots.txt), not a default
-    for u in [*source.start_urls, *([source.sitemap] if source.sitemap else [])]:
-        limiter.set_rate(urlsplit(u).netloc, source.rate_limit)
     queue: deque[str] = deque(normalise(u) for u in source.start_urls)
+    lastmods: dict[str, str | None] = {}
     if source.sitemap:
-        queue.extend(normalise(u) for u in await discover(fetcher, source.sitemap))
-    roots = list(queue)
+        entries = await discover(fetcher, source.sitemap, sitemap_limit, keep=source.allows)
+        for e in entries:
+            lastmods[normalise(e.url)] = e.lastmod
+        scope.add_roots(lastmods)
+        queue.extend(lastmods)
     in_flight = 0
-    configured: set[str] = set()
 
     async def visit(url: str) -> None:
-        if not any(same_site(url, r) for r in roots):
-            out.skip("other site")
-            return
-        if not source.allows(url):
-            out.skip("outside allow/deny")
-            return
-        rules = await robots.for_url(url)
-        host = url.split("/")[2]
-        if host not in configured:
-            limiter.set_rate(host, source.rate_limit, rules.crawl_delay(robots.agent))
-            configured.add(host)
-        if not rules.allowed(url, robots.agent):
-            out.skip(f"robots.txt unreachable ({rules.error})" if rules.error else "robots.txt")
+        if reason := await scope.refusal(url):
+            out.skip(reason)
             return
         if out.fetches >= source.max_pages:
+            if not out.capped:
+                log.info("%s: max_pages (%d) reached; %d queued URLs left for the next crawl",
+                         source.id, source.max_pages, len(queue) + 1)
             out.capped = True
+            queue.clear()
             return
         out.fetches += 1
-        for link in await handle(url):
+        for link in await handle(Target(url, lastmods.get(url))):
             if link not in out.seen:
                 queue.append(link)
 

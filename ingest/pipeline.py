@@ -1,8 +1,16 @@
-"""The ingest pipeline, stage by stage: fetch (crawl or collect) -> extract -> chunk -> catalog.
+"""The ingest pipeline, stage by stage:
 
-Publishing the catalog to the serving index is the last stage (eti.index.publish). Bad input
-(a 500, a timeout, broken HTML, a huge page) is logged, counted and skipped; it never removes
-what is already indexed.
+    fetch (crawl a site, or let a collector read its folder or archive)
+      -> extract (the source's adapter; hidden text never gets this far)
+      -> scrub (invisible characters, instruction-like sentences, markdown link targets)
+      -> dedupe (paragraphs another crawled page already holds)
+      -> chunk (with the source's tags and attribution)
+      -> catalog
+
+Publishing the catalog to the serving index is the last stage (eti.index.publish). Each fetch
+is classified (ingest.outcome) and applied to the catalog in one place, :meth:`Ingestor._apply`.
+Bad input (a 500, a timeout, broken HTML, a huge page) is logged, counted and skipped; it never
+removes what is already indexed.
 """
 
 from __future__ import annotations
@@ -10,57 +18,47 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 
 from eti.core import Chunk, RawDocument, content_hash, utcnow
+from eti.sanitize import InstructionFilter
 from eti.settings import Settings
-from ingest.adapters import get_adapter
+from ingest.adapters import CollectContext, get_adapter
 from ingest.adapters.base import Adapter, ExtractionError
 from ingest.catalog import Catalog, PageState
-from ingest.chunk import ChunkParams, chunk_document
-from ingest.crawl import crawl
+from ingest.chunk import ChunkParams, chunk_document, chunk_hash
+from ingest.crawl import Target, crawl
+from ingest.dedupe import dedupe, keys
 from ingest.extract import extract
-from ingest.fetch import Fetcher, same_site
-from ingest.links import page_links
+from ingest.fetch import Fetcher, FetchResult
+from ingest.freshness import unchanged_by_lastmod
+from ingest.links import PageLinks, page_links
+from ingest.outcome import Decision, Outcome, classify
 from ingest.ratelimit import HostLimiter
 from ingest.robots import RobotsCache
+from ingest.scope import Scope
+from ingest.scrub import scrub
 from ingest.snapshots import SnapshotWriter, iter_snapshots, read_snapshot
 from ingest.sources import Source
+from ingest.stats import SourceStats
+
+__all__ = ["Ingestor", "SourceStats"]
 
 log = logging.getLogger(__name__)
+Progress = Callable[[str, int], None]  # (source id, pages handled so far)
 
 
 @dataclass
-class SourceStats:
-    source_id: str
-    sector: str
-    fetched: int = 0  # changed or new pages extracted
-    unchanged: int = 0
-    failed: int = 0
-    skipped: int = 0
-    pages_removed: int = 0
-    chunks_added: int = 0
-    chunks_removed: int = 0
-    failures: Counter[str] = field(default_factory=Counter)
-    error: str | None = None  # the whole source failed (e.g. unreachable)
+class _Run:
+    """One crawl of one source: what it has seen alive so far and what it counted."""
 
-    def fail(self, reason: str, url: str) -> None:
-        self.failed += 1
-        self.failures[reason] += 1
-        log.warning("%s: %s: %s", self.source_id, url, reason)
-
-    def as_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["failures"] = dict(self.failures)
-        return d
-
-
-Progress = Callable[[str, int], None]  # (source id, pages handled so far)
+    source: Source
+    adapter: Adapter
+    stats: SourceStats
+    alive: set[str] = field(default_factory=set)
 
 
 class Ingestor:
@@ -74,42 +72,85 @@ class Ingestor:
         self.progress = progress
         self.params = ChunkParams(settings.chunk_min_tokens, settings.chunk_max_tokens, settings.chunk_overlap_tokens)
         self.limiter = HostLimiter(settings.concurrency_per_host)
+        self.instructions = InstructionFilter.load()
+        self._sources: dict[str, Source] = {}  # run by this ingestor: their pages can be re-stored at once
 
     def _fetcher(self, snapshots: SnapshotWriter | None) -> Fetcher:
         s = self.settings
         return Fetcher(self.client, self.limiter, user_agent=s.user_agent, max_retries=s.max_retries,
                        backoff_base=s.backoff_base_s, max_backoff=s.max_backoff_s, max_bytes=s.max_page_bytes,
-                       snapshots=snapshots)
+                       deadline_s=s.fetch_deadline_s, snapshots=snapshots)
 
     # -- the per-document stages ---------------------------------------------------------
     def store(self, source: Source, adapter: Adapter, raw: RawDocument, state: PageState,
-              stats: SourceStats) -> bool:
-        """extract -> chunk -> catalog for one raw document. False (and counted) on bad input."""
+              stats: SourceStats, *, dedupe_pages: bool = True) -> bool:
+        """extract -> scrub -> dedupe -> chunk -> catalog for one raw document. False (and counted) on bad input."""
         try:
             docs = extract(raw, source, adapter)
         except ExtractionError as exc:
             stats.fail(f"extraction: {str(exc).split(': ', 1)[-1]}", raw.url)
             return False
+        docs = scrub(docs, self.instructions)
+        if not docs:
+            stats.fail("extraction: nothing left after scrubbing", raw.url)
+            return False
+        paragraphs, released = None, set()
+        if dedupe_pages:  # crawled pages; a law's § or one of our cards is its own text even when repeated
+            before = self.catalog.held_by(state.url)
+            result = dedupe(docs, self.catalog.held_elsewhere(keys(docs), state.url), self.settings.dedupe_min_shared)
+            docs, paragraphs = result.docs, result.paragraphs
+            stats.paragraphs_shared += result.dropped
+            stats.duplicates += result.empty
+            released = before - {h for h, held in paragraphs.items() if held}
         chunks: list[Chunk] = []
         for doc in docs:
-            chunks.extend(chunk_document(doc, source.id, source.sector.value, source.municipality, self.params))
+            chunks.extend(chunk_document(doc, source.id, source.sector.value, source.municipality, self.params,
+                                         source.attribution))
         old = {c.id: c.hash for c in self.catalog.iter_chunks_for_page(state.url)}
         new = {c.id: c.hash for c in chunks}
         stats.chunks_added += sum(1 for i, h in new.items() if old.get(i) != h)
         stats.chunks_removed += sum(1 for i in old if i not in new)
-        state.title = docs[0].title if docs else None
-        self.catalog.save_page(state, chunks)
+        state.title = docs[0].title
+        self.catalog.save_page(state, chunks, paragraphs)
         stats.fetched += 1
+        self._heal(released, stats)
         return True
 
     def remove(self, url: str, stats: SourceStats) -> None:
+        released = self.catalog.held_by(url)
         stats.chunks_removed += self.catalog.delete_page(url)
         stats.pages_removed += 1
+        self._heal(released, stats)
+
+    def _heal(self, released: set[str], stats: SourceStats) -> None:
+        """Pages that left out text a changed or removed page held are stored again in full."""
+        for page in self.catalog.orphans(released) if released else []:
+            source = self._sources.get(page.source_id)
+            raw = read_snapshot(self.settings.raw_dir, page.source_id, page.warc) if source and page.warc else None
+            if source is None or raw is None:
+                log.info("%s: its shared text is stored again at its source's next crawl", page.url)
+                self.catalog.mark_stale(page.url)
+                continue
+            log.info("%s: the page holding its shared text changed; storing it in full", page.url)
+            own = stats if source.id == stats.source_id else SourceStats(source.id, source.sector.value)
+            self.store(source, get_adapter(source.adapter), raw, dataclasses.replace(page, checked_at=utcnow()), own)
+
+    def _sync_attribution(self, source: Source) -> None:
+        """A source's attribution changed in sources.yaml: its stored chunks carry the new one."""
+        stale = [c for c in self.catalog.iter_chunks_for_source(source.id) if c.attribution != source.attribution]
+        for c in stale:
+            c.attribution = source.attribution
+            c.hash = chunk_hash(c)
+        if stale:
+            log.info("%s: attribution set on %d stored chunks", source.id, len(stale))
+            self.catalog.update_chunks(stale)
 
     # -- sources -------------------------------------------------------------------------
     async def run(self, source: Source) -> SourceStats:
+        self._sources[source.id] = source
         stats = SourceStats(source.id, source.sector.value)
         adapter = get_adapter(source.adapter)
+        self._sync_attribution(source)
         try:
             if hasattr(adapter, "collect"):
                 await self._collect(source, adapter, stats)
@@ -124,66 +165,31 @@ class Ingestor:
     async def _crawl(self, source: Source, adapter: Adapter, stats: SourceStats) -> None:
         snapshots = SnapshotWriter(self.settings.raw_dir, source.id)
         fetcher = self._fetcher(snapshots)
-        robots = RobotsCache(fetcher)
+        scope = Scope(source, RobotsCache(fetcher), self.limiter)
+        run = _Run(source, adapter, stats)
         handled = 0
-        alive: set[str] = set()
 
-        async def may_follow(target: str) -> bool:  # a redirect must not lead where the crawl may not go
-            return source.allows(target) and (await robots.for_url(target)).allowed(target, robots.agent)
-
-        async def handle(url: str) -> list[str]:
+        async def handle(target: Target) -> list[str]:
             nonlocal handled
-            prev = self.catalog.page(url)
-            res = await fetcher.get(url, etag=prev.etag if prev else None,
-                                    last_modified=prev.last_modified if prev else None, may_follow=may_follow)
+            prev = self.catalog.page(target.url)
+            if unchanged_by_lastmod(prev, target.lastmod):
+                res: FetchResult | None = None  # the sitemap says it has not changed: not even a conditional GET
+                decision, links = Decision(Outcome.unchanged), None
+            else:
+                res = await fetcher.get(target.url, etag=prev.etag if prev else None,
+                                        last_modified=prev.last_modified if prev else None, may_follow=scope.admits)
+                raw = res.raw
+                links = page_links(target.url, raw.content) if raw is not None and not raw.is_pdf else None
+                copy_of = self.catalog.page_with_content(source.id, res.content_hash, target.url) if raw else None
+                decision = classify(target.url, res, prev, links, copy_of)
             handled += 1
             if self.progress:
                 self.progress(source.id, handled)
-            if res.not_modified and prev is not None:
-                alive.add(url)
-                stats.unchanged += 1
-                self.catalog.touch_page(dataclasses.replace(prev, checked_at=utcnow(), error=None))
-                old = read_snapshot(self.settings.raw_dir, source.id, prev.warc) if prev.warc else None
-                return page_links(url, old.content)[0] if old and not old.is_pdf else []
-            if res.status in (404, 410):
-                if prev is not None:
-                    self.remove(url, stats)
-                stats.failures[f"HTTP {res.status} (gone)"] += 1
-                return []
-            if res.final_url and res.final_url != url and res.ok:
-                if prev is not None:
-                    self.remove(url, stats)
-                stats.skipped += 1
-                return [res.final_url]  # index it under the URL it redirects to
-            if not res.ok:
-                stats.fail(res.error or f"HTTP {res.status}", url)
-                if prev is not None:  # keep its chunks; note the failure
-                    alive.add(url)
-                    self.catalog.touch_page(dataclasses.replace(prev, checked_at=utcnow(), error=res.error))
-                return []
-            raw = res.raw
-            assert raw is not None
-            links, canonical = ([], None) if raw.is_pdf else page_links(url, raw.content)
-            if canonical and canonical != url and same_site(canonical, url):
-                if prev is not None:
-                    self.remove(url, stats)
-                stats.skipped += 1
-                return [canonical, *links]
-            alive.add(url)
-            state = PageState(url=url, source_id=source.id, status="ok", etag=raw.etag,
-                              last_modified=raw.last_modified, content_hash=res.content_hash,
-                              fetched_at=raw.fetched_at, warc=res.warc)
-            if prev is not None and prev.content_hash == state.content_hash and prev.status == "ok":
-                stats.unchanged += 1
-                state.title, state.n_chunks = prev.title, prev.n_chunks
-                self.catalog.touch_page(state)
-                return links
-            if not self.store(source, adapter, raw, state, stats) and prev is None:
-                self.catalog.touch_page(dataclasses.replace(state, status="failed", error="extraction failed"))
-            return links
+            return self._apply(run, decision, target, prev, res, links)
 
         try:
-            outcome = await crawl(source, fetcher, robots, self.limiter, handle, self.settings.concurrency_per_host)
+            outcome = await crawl(source, fetcher, scope, handle, self.settings.concurrency_per_host,
+                                  self.settings.max_sitemap_urls)
         finally:
             snapshots.close()
         stats.skipped += sum(outcome.skipped.values())
@@ -193,16 +199,68 @@ class Ingestor:
         healthy = (stats.fetched + stats.unchanged) > 0 and stats.failed <= stats.fetched + stats.unchanged
         if not outcome.capped and healthy:
             for page in self.catalog.pages(source.id):
-                if page.url not in alive:
+                if page.url not in run.alive:
                     log.info("%s: %s is no longer on the site; removing it", source.id, page.url)
                     self.remove(page.url, stats)
         elif not healthy and (stats.failed or not stats.fetched):
             log.warning("%s: crawl unhealthy (%d failed); keeping indexed pages", source.id, stats.failed)
 
-    async def _collect(self, source: Source, adapter, stats: SourceStats, force: bool = False) -> None:
-        source = await self._local_archive(source)
+    def _apply(self, run: _Run, decision: Decision, target: Target, prev: PageState | None,
+               res: FetchResult | None, links: PageLinks | None) -> list[str]:
+        """The one place a crawl changes the catalog; returns the links to follow."""
+        url, stats, outcome = target.url, run.stats, decision.outcome
+        follow = links.links if links else []
+        if outcome is Outcome.unchanged:
+            run.alive.add(url)
+            stats.unchanged += 1
+            assert prev is not None  # classify and unchanged_by_lastmod only say so for a known page
+            if res is None or res.not_modified:
+                stats.not_requested += res is None
+                self.catalog.touch_page(dataclasses.replace(prev, checked_at=utcnow(), error=None,
+                                                            lastmod=target.lastmod or prev.lastmod))
+                old = read_snapshot(self.settings.raw_dir, run.source.id, prev.warc) if prev.warc else None
+                return page_links(url, old.content).links if old and not old.is_pdf else []
+            raw = res.raw
+            assert raw is not None
+            self.catalog.touch_page(dataclasses.replace(
+                prev, etag=raw.etag, last_modified=raw.last_modified, fetched_at=raw.fetched_at, warc=res.warc,
+                checked_at=utcnow(), error=None, lastmod=target.lastmod or prev.lastmod))
+            return follow
+        if outcome is Outcome.gone:
+            if prev is not None:
+                self.remove(url, stats)
+            stats.failures[decision.reason or "gone"] += 1
+            log.info("%s: %s: %s", run.source.id, url, decision.reason)
+            return []
+        if outcome in (Outcome.redirected, Outcome.duplicate):
+            if prev is not None:
+                self.remove(url, stats)
+            stats.skipped += 1
+            stats.duplicates += outcome is Outcome.duplicate
+            return [decision.target, *follow] if decision.target else follow
+        if outcome is Outcome.failed_keep_old:
+            stats.fail(decision.reason or "failed", url)
+            if prev is not None:  # keep its chunks; note the failure
+                run.alive.add(url)
+                self.catalog.touch_page(dataclasses.replace(prev, checked_at=utcnow(), error=decision.reason))
+            return []
+        assert res is not None and res.raw is not None  # changed
+        raw = res.raw
+        run.alive.add(url)
+        state = PageState(url=url, source_id=run.source.id, status="ok", etag=raw.etag,
+                          last_modified=raw.last_modified, content_hash=res.content_hash,
+                          fetched_at=raw.fetched_at, warc=res.warc, lastmod=target.lastmod)
+        if not self.store(run.source, run.adapter, raw, state, stats) and prev is None:
+            self.catalog.touch_page(dataclasses.replace(state, status="failed", error="extraction failed"))
+        return follow
+
+    async def _collect(self, source: Source, adapter, stats: SourceStats, force: bool = False,
+                       offline: bool = False) -> None:
+        s = self.settings
+        ctx = CollectContext(fetcher=None if offline else self._fetcher(None), raw_dir=s.raw_dir, offline=offline,
+                             max_download_bytes=s.max_archive_bytes, download_deadline_s=s.archive_deadline_s)
         seen: set[str] = set()
-        async for raw in adapter.collect(source, self.client):
+        async for raw in adapter.collect(source, ctx):
             seen.add(raw.url)
             prev = self.catalog.page(raw.url)
             digest = content_hash(raw.content)
@@ -211,7 +269,7 @@ class Ingestor:
                 continue
             state = PageState(url=raw.url, source_id=source.id, status="ok", content_hash=digest,
                               fetched_at=raw.fetched_at)
-            self.store(source, adapter, raw, state, stats)
+            self.store(source, adapter, raw, state, stats, dedupe_pages=False)
             if self.progress:
                 self.progress(source.id, len(seen))
             await asyncio.sleep(0)
@@ -219,34 +277,14 @@ class Ingestor:
             if page.url not in seen:
                 self.remove(page.url, stats)
 
-    async def _local_archive(self, source: Source) -> Source:
-        """Remote bulk archives are downloaded (conditional GET) and kept under the raw folder."""
-        if not (source.archive or "").startswith(("http://", "https://")):
-            return source
-        local = self.settings.raw_dir / source.id / Path(source.archive.split("?")[0]).name
-        local.parent.mkdir(parents=True, exist_ok=True)
-        prev = self.catalog.page(source.archive)
-        res = await self._fetcher(None).get(source.archive, etag=prev.etag if prev else None,
-                                            last_modified=prev.last_modified if prev else None)
-        if res.ok:
-            tmp = local.with_suffix(".part")
-            tmp.write_bytes(res.raw.content)  # type: ignore[union-attr]
-            tmp.replace(local)
-            self.catalog.touch_page(PageState(url=source.archive, source_id=f"{source.id}:archive", status="ok",
-                                              etag=res.raw.etag, last_modified=res.raw.last_modified))  # type: ignore[union-attr]
-        elif not (res.not_modified and local.exists()):
-            if not local.exists():
-                raise OSError(f"archive {source.archive} unavailable: {res.error or res.status}")
-            log.warning("%s: archive unavailable (%s); using the copy from %s", source.id, res.error, local)
-        return source.model_copy(update={"archive": str(local)})
-
     # -- rebuild from snapshots ------------------------------------------------------------
     async def rebuild(self, source: Source) -> SourceStats:
-        """Re-extract a source from its raw snapshots (no network)."""
+        """Re-extract a source from its raw snapshots or its downloaded archive (no network)."""
+        self._sources[source.id] = source
         stats = SourceStats(source.id, source.sector.value)
         adapter = get_adapter(source.adapter)
         if hasattr(adapter, "collect"):
-            await self._collect(self._rebuild_archive(source), adapter, stats, force=True)
+            await self._collect(source, adapter, stats, force=True, offline=True)
             return stats
         raws = list(iter_snapshots(self.settings.raw_dir, source.id))
         known = {p.url for p in self.catalog.pages(source.id)}
@@ -262,12 +300,7 @@ class Ingestor:
             prev = self.catalog.page(raw.url)
             state = PageState(url=raw.url, source_id=source.id, status="ok", etag=raw.etag,
                               last_modified=raw.last_modified, content_hash=content_hash(raw.content),
-                              fetched_at=raw.fetched_at, warc=prev.warc if prev else None)
+                              fetched_at=raw.fetched_at, warc=prev.warc if prev else None,
+                              lastmod=prev.lastmod if prev else None)
             self.store(source, adapter, raw, state, stats)
         return stats
-
-    def _rebuild_archive(self, source: Source) -> Source:
-        if (source.archive or "").startswith(("http://", "https://")):
-            local = self.settings.raw_dir / source.id / Path(source.archive.split("?")[0]).name
-            return source.model_copy(update={"archive": str(local)})
-        return source

@@ -7,7 +7,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
-from ingest.pipeline import SourceStats
+from ingest.stats import SourceStats
 
 
 def print_summary(console: Console, stats: list[SourceStats], publish=None) -> None:

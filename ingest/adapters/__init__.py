@@ -10,6 +10,14 @@ from ingest.adapters import (  # noqa: F401  (imported for registration)
     statped,
     udir,
 )
-from ingest.adapters.base import Adapter, Collector, ExtractionError, adapter_names, get_adapter, register
+from ingest.adapters.base import (
+    Adapter,
+    CollectContext,
+    Collector,
+    ExtractionError,
+    adapter_names,
+    get_adapter,
+    register,
+)
 
-__all__ = ["Adapter", "Collector", "ExtractionError", "adapter_names", "get_adapter", "register"]
+__all__ = ["Adapter", "CollectContext", "Collector", "ExtractionError", "adapter_names", "get_adapter", "register"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from eti.core import Document, RawDocument
 
 if TYPE_CHECKING:
-    import httpx
-
+    from ingest.fetch import Fetcher
     from ingest.sources import Source
 
 
@@ -26,13 +27,27 @@ class Adapter(Protocol):
     def extract(self, raw: RawDocument, source: Source) -> list[Document]: ...
 
 
+@dataclass
+class CollectContext:
+    """What a collector may use: a polite fetcher for its downloads and a folder to keep them in.
+
+    ``offline`` (``eti index --rebuild``): no fetcher; use what an earlier run downloaded.
+    """
+
+    fetcher: Fetcher | None = None
+    raw_dir: Path | None = None
+    offline: bool = False
+    max_download_bytes: int = 2_000_000_000
+    download_deadline_s: float = 1800.0
+
+
 @runtime_checkable
 class Collector(Protocol):
     """An adapter that reads its own input (a folder, an archive) instead of being crawled."""
 
     name: str
 
-    def collect(self, source: Source, client: httpx.AsyncClient) -> AsyncIterator[RawDocument]: ...
+    def collect(self, source: Source, ctx: CollectContext | None = None) -> AsyncIterator[RawDocument]: ...
 
     def extract(self, raw: RawDocument, source: Source) -> list[Document]: ...
 

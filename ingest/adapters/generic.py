@@ -1,4 +1,8 @@
-"""generic: any HTML site, via trafilatura's main-content detection (headings kept)."""
+"""generic: any HTML site, via trafilatura's main-content detection (headings kept).
+
+trafilatura reads the page after :func:`parse_html` removed hidden text, and decoded by the
+declared charset, like every other HTML adapter.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from lxml import etree
 
 from eti.core import Document, RawDocument, Section
 from ingest.adapters.base import ExtractionError, register
-from ingest.adapters.html import HtmlLayout, extract_html
+from ingest.adapters.html import HtmlLayout, extract_html, parse_html
 from ingest.sources import Source
 
 
@@ -15,13 +19,14 @@ class GenericAdapter:
     def extract(self, raw: RawDocument, source: Source) -> list[Document]:
         import trafilatura
 
-        html = raw.content.decode("utf-8", errors="replace")
+        soup = parse_html(raw)
+        html = str(soup)
         xml = trafilatura.extract(
             html, output_format="xml", include_formatting=True, favor_recall=True, with_metadata=True,
             include_comments=False, include_tables=True, url=raw.url,
         )
         # The structural walk still gives us language, canonical, breadcrumbs and dates.
-        base = extract_html(raw, HtmlLayout(default_language=source.language))
+        base = extract_html(raw, HtmlLayout(default_language=source.language), soup)
         if not xml:
             return [base]
         root = etree.fromstring(xml.encode("utf-8"))

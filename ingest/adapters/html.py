@@ -13,20 +13,22 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from eti.core import Document, RawDocument, Section
 from ingest.adapters.base import ExtractionError, register
+from ingest.adapters.charset import decode_html
 from ingest.dates import find_updated, parse_iso_datetime
+from ingest.hidden import remove_hidden
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = {"p", "li", "dd", "dt", "blockquote", "pre", "figcaption", "address", "summary", "caption"}
 TABLE = "table"
 
-# Noise on every site: menus, banners, footers, scripts, hidden and interactive bits.
+# Noise on every site: menus, banners, footers, scripts and interactive bits (hidden text is
+# removed before this, by ingest.hidden, for every adapter).
 COMMON_DROP = [
     "script", "style", "noscript", "template", "iframe", "svg", "form", "button", "input", "select",
     "nav", "aside",
     "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=search]", "[role=dialog]",
-    "[hidden]", "[aria-hidden=true]",
     "[class*=cookie]", "[id*=cookie]", "[class*=consent]", "[id*=consent]", "[class*=Cookie]",
-    ".skip-link", ".skiplink", ".visually-hidden", ".sr-only", ".share", ".print",
+    ".skip-link", ".skiplink", ".share", ".print",
 ]  # fmt: skip
 
 BREADCRUMBS = [
@@ -126,32 +128,21 @@ def _select_first(root: Tag, selectors: list[str]) -> Tag | None:
     return None
 
 
-def decode_html(raw: RawDocument) -> str:
-    """UTF-8, or the declared charset; random bytes are refused rather than indexed as mojibake."""
-    try:
-        return raw.content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = re.search(rb"charset=[\"']?([\w-]+)", raw.content[:2048])
-    name = declared[1].decode("ascii", "ignore") if declared else ""
-    if not name and (m := re.search(r"charset=([\w-]+)", raw.content_type)):
-        name = m[1]
-    try:
-        text = raw.content.decode(name or "latin-1", errors="replace")
-    except LookupError:
-        text = raw.content.decode("latin-1")
-    odd = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t") or 0x7F <= ord(ch) < 0xA0 or ch == "\ufffd")
-    if odd > 0.05 * max(1, len(text)):
-        raise ExtractionError(f"{raw.url}: not text (undecodable bytes)")
-    return text
-
-
-def extract_html(raw: RawDocument, layout: HtmlLayout) -> Document:
-    """Extract title, heading-aware sections, language, date, breadcrumbs and canonical URL."""
-    html = decode_html(raw)
-    soup = BeautifulSoup(html, "lxml")
+def parse_html(raw: RawDocument) -> BeautifulSoup:
+    """Decode (declared charset) and parse a page, with everything a reader cannot see removed."""
+    soup = BeautifulSoup(decode_html(raw), "lxml")
     if soup.body is None:
         raise ExtractionError(f"{raw.url}: no <body> in page")
+    remove_hidden(soup)
+    return soup
+
+
+def extract_html(raw: RawDocument, layout: HtmlLayout, soup: BeautifulSoup | None = None) -> Document:
+    """Extract title, heading-aware sections, language, date, breadcrumbs and canonical URL.
+
+    ``soup`` is the page as :func:`parse_html` gave it (it is changed here); parsed when not given.
+    """
+    soup = soup if soup is not None else parse_html(raw)
 
     canonical = None
     if (link := soup.find("link", rel="canonical")) and link.get("href"):

@@ -59,7 +59,7 @@ def parse_card(text: str, name: str) -> tuple[CardMeta, list[tuple[str, str]]]:
 
 @register("knowledge")
 class KnowledgeAdapter:
-    async def collect(self, source: Source, client=None) -> AsyncIterator[RawDocument]:
+    async def collect(self, source: Source, ctx=None) -> AsyncIterator[RawDocument]:
         folder = Path(source.path or "knowledge")
         if not folder.is_dir():
             raise FileNotFoundError(f"knowledge folder {folder} does not exist")

@@ -3,13 +3,18 @@
 Keeps the law's title, chapter and § number and heading. Drops the metadata header, the table
 of contents, footnotes and amendment-history notes (``changesToParent``). Documents that have
 no § of their own (amendment laws in Lovtidend) become one document per part (I, II, ...).
-Licence: NLOD 2.0; the attribution goes with every chunk's source.
+Licence: NLOD 2.0; the source's ``attribution`` goes with every chunk.
+
+A remote archive is downloaded by :meth:`LovdataAdapter.collect` itself (conditional GET, kept
+under the raw folder with its validators beside it); offline (``eti index --rebuild``) it reads
+the copy an earlier run downloaded.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import re
 import tarfile
@@ -19,7 +24,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from eti.core import Document, RawDocument, Section
-from ingest.adapters.base import ExtractionError, register
+from ingest.adapters.base import CollectContext, ExtractionError, register
+from ingest.hidden import remove_hidden
 from ingest.sources import Source
 
 log = logging.getLogger(__name__)
@@ -35,11 +41,13 @@ def _text(el: Tag) -> str:
     return re.sub(r"\s+", " ", el.get_text(" ")).strip()
 
 
-def read_archive(data: bytes) -> list[tuple[str, bytes]]:
-    """(member name, bytes) for every .xml/.html member of a tar.bz2 (or .tar.gz) archive."""
+def read_archive(data: bytes | Path) -> list[tuple[str, bytes]]:
+    """(member name, bytes) for every .xml/.html member of a tar.bz2 (or .tar.gz) archive (bytes or file)."""
     members = []
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+        opened = tarfile.open(name=data, mode="r:*") if isinstance(data, Path) else tarfile.open(
+            fileobj=io.BytesIO(data), mode="r:*")
+        with opened as tar:
             for m in tar:
                 if m.isfile() and m.name.endswith((".xml", ".html")):
                     f = tar.extractfile(m)
@@ -68,21 +76,15 @@ def _paragraphs(article: Tag) -> str:
 
 @register("lovdata")
 class LovdataAdapter:
-    async def collect(self, source: Source, client=None) -> AsyncIterator[RawDocument]:
+    async def collect(self, source: Source, ctx: CollectContext | None = None) -> AsyncIterator[RawDocument]:
         where = source.archive or ""
-        if where.startswith(("http://", "https://")):
-            if client is None:
-                raise ValueError("lovdata: an http client is needed to download the archive")
-            resp = await client.get(where, follow_redirects=True)
-            resp.raise_for_status()
-            data = resp.content
-        else:
-            data = await asyncio.to_thread(Path(where.removeprefix("file://")).read_bytes)
-        for name, content in await asyncio.to_thread(read_archive, data):
+        path = await local_archive(source, ctx or CollectContext())
+        for name, content in await asyncio.to_thread(read_archive, path):
             yield RawDocument(url=f"{where}#{name}", content=content, content_type="text/html")
 
     def extract(self, raw: RawDocument, source: Source) -> list[Document]:
         soup = BeautifulSoup(raw.content.decode("utf-8", errors="replace"), "lxml")
+        remove_hidden(soup)
         key_info = {
             (dd.get("class") or [""])[0]: _text(dd) for dd in soup.select("dl.data-document-key-info dd")
         }
@@ -141,3 +143,30 @@ class LovdataAdapter:
         if not docs:
             raise ExtractionError(f"{raw.url}: no text in Lovdata document")
         return docs
+
+
+async def local_archive(source: Source, ctx: CollectContext) -> Path:
+    """The archive as a local file: a path as given, or a URL downloaded (conditionally) under raw/."""
+    where = source.archive or ""
+    if not where.startswith(("http://", "https://")):
+        return Path(where.removeprefix("file://"))
+    if ctx.raw_dir is None:
+        raise ValueError(f"lovdata: {source.id}: a raw folder is needed to keep the downloaded archive")
+    local = ctx.raw_dir / source.id / Path(where.split("?")[0]).name
+    validators = local.with_name(local.name + ".http.json")
+    if ctx.offline or ctx.fetcher is None:
+        if not local.exists():
+            raise OSError(f"archive {where} was never downloaded (no {local})")
+        return local
+    known = json.loads(validators.read_text(encoding="utf-8")) if validators.exists() and local.exists() else {}
+    res = await ctx.fetcher.download(where, local, max_bytes=ctx.max_download_bytes,
+                                     deadline_s=ctx.download_deadline_s, etag=known.get("etag"),
+                                     last_modified=known.get("last_modified"))
+    if res.ok and res.raw is not None:
+        validators.write_text(json.dumps({"etag": res.raw.etag, "last_modified": res.raw.last_modified}),
+                              encoding="utf-8")
+    elif not (res.not_modified and local.exists()):
+        if not local.exists():
+            raise OSError(f"archive {where} unavailable: {res.error or res.status}")
+        log.warning("%s: archive unavailable (%s); using the copy from %s", source.id, res.error, local)
+    return local

@@ -1,4 +1,5 @@
 from eti.core import Document, Section
+from eti.sentences import split_text
 from ingest.chunk import ChunkParams, approx_tokens, chunk_document
 
 LONG = " ".join(f"Setning nummer {i} handler om pleiepenger og legeerklæring fra sykehuset." for i in range(120))
@@ -14,8 +15,16 @@ def test_long_sections_are_split_within_the_token_budget_with_overlap():
     assert len(chunks) >= 3
     assert all(approx_tokens(c.text) <= 350 for c in chunks)
     assert all(c.section == "Pleiepenger > Vilkår" for c in chunks)
-    # overlap: the start of each chunk repeats words from the end of the previous one
-    assert any(chunks[1].text.split()[0] in chunks[0].text.split()[-30:] for _ in [0])
+    # overlap: each chunk opens with whole sentences the previous one ended with (every sentence
+    # of LONG is unique by its number), and then goes on with sentences of its own
+    for prev, nxt in zip(chunks, chunks[1:], strict=False):
+        prev_sentences = set(split_text(prev.text))
+        next_sentences = split_text(nxt.text)
+        shared = [s for s in next_sentences if s in prev_sentences]
+        assert shared and shared == next_sentences[: len(shared)], (prev.text[-200:], nxt.text[:200])
+        assert prev.text.rstrip().endswith(shared[-1])
+        assert approx_tokens(" ".join(shared)) <= p.overlap_tokens + 20
+        assert len(shared) < len(next_sentences)
 
 
 def test_small_sibling_sections_merge_but_keep_their_heading_in_the_text():

@@ -1,14 +1,16 @@
 """The Lovdata adapter on the real public archive (../shared/data/lovdata)."""
 
 import asyncio
+from pathlib import Path
 
 import pytest
-from conftest import LOVDATA_ARCHIVE
 
 from ingest.adapters import get_adapter
 from ingest.chunk import chunk_document
 from ingest.sources import Source
 
+# the same archive tests/conftest.py names (this folder's conftest.py shadows `import conftest`)
+LOVDATA_ARCHIVE = Path(__file__).resolve().parents[3] / "shared" / "data" / "lovdata" / "lovtidend-avd1-2025.tar.bz2"
 pytestmark = pytest.mark.skipif(not LOVDATA_ARCHIVE.exists(), reason="shared Lovdata archive not present")
 
 NOISE = ["DokumentID", "Journalnummer", "Korttittel", "Rettsområde", "Innhold"]

@@ -19,8 +19,9 @@ from eti.index.reader import IndexReader
 from eti.settings import Settings
 from ingest.catalog import Catalog
 
-NAV_PAGES = 8
-VOLDA_PAGES = 5
+SITES = Path(__file__).resolve().parents[1] / "fixtures" / "sites"
+NAV_PAGES = len(list((SITES / "nav").glob("*.html")))  # the site's pages outside robots.txt's /intern/
+VOLDA_PAGES = (SITES / "kommune-nynorsk" / "sitemap.xml").read_text(encoding="utf-8").count("<loc>")
 
 
 def write_sources(tmp_path: Path, nav, volda) -> Path:
