@@ -1,0 +1,98 @@
+"""Guards declared as data (eti/data/guards.yaml), built by one function.
+
+``build_guards(spec, embedder, cache_path)`` makes everything the guard stages need: the emergency
+detector (lexicon + exemplar similarity) and the refusal guards, each a name, a status, a template
+and rules of regular expressions. A new guard is one YAML entry and one template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from eti.answer.guardrails.emergency import EmergencyDetector, EmergencyThresholds
+from eti.answer.guardrails.exemplars import ExemplarBank
+from eti.core import Status
+from eti.embed import Embedder
+from eti.sanitize import InstructionFilter
+from eti.sentences import split_sentences
+
+
+class EmergencySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Status
+    template: str
+    crisis_template: str
+    urgent_template: str
+    urgent_crisis_template: str
+    thresholds: dict[str, float]
+
+
+class GuardEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    status: Status
+    template: str
+    rules: list[list[str]]
+
+
+class GuardSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    emergency: EmergencySpec
+    guards: list[GuardEntry]
+
+    @property
+    def emergency_thresholds(self) -> EmergencyThresholds:
+        return EmergencyThresholds(**self.emergency.thresholds)
+
+
+def load_guard_spec() -> GuardSpec:
+    text = resources.files("eti.data").joinpath("guards.yaml").read_text(encoding="utf-8")
+    return GuardSpec.model_validate(yaml.safe_load(text))
+
+
+@dataclass(frozen=True)
+class RefusalGuard:
+    name: str
+    status: Status
+    template: str
+    rules: tuple[tuple[re.Pattern, ...], ...]
+
+    def fires(self, text: str) -> bool:
+        return any(all(p.search(text) for p in rule) for rule in self.rules)
+
+
+@dataclass(frozen=True)
+class Guards:
+    emergency: EmergencyDetector
+    emergency_spec: EmergencySpec
+    refusals: tuple[RefusalGuard, ...]
+    instructions: InstructionFilter
+
+    def refusal(self, text: str) -> RefusalGuard | None:
+        """The first refusal guard that fires on ``text``."""
+        return next((g for g in self.refusals if g.fires(text)), None)
+
+
+def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | None = None) -> Guards:
+    """The one constructor: every guard from its YAML entry (the exemplar bank needs the embedder)."""
+    bank = ExemplarBank.build(embedder, cache_path) if embedder is not None else None
+    refusals = tuple(
+        RefusalGuard(g.name, g.status, g.template,
+                     tuple(tuple(re.compile(p, re.I | re.S) for p in rule) for rule in g.rules))
+        for g in spec.guards)
+    return Guards(EmergencyDetector.load(bank, spec.emergency_thresholds), spec.emergency, refusals,
+                  InstructionFilter.load())
+
+
+def segments(text: str, min_words: int = 18, max_segments: int = 6) -> list[str]:
+    """A long message's sentences (the danger may be one sentence in the middle); none for short ones."""
+    if len(text.split()) < min_words:
+        return []
+    parts = [s for s in split_sentences(text) if len(s.split()) >= 3]
+    return parts[:max_segments] if len(parts) > 1 else []
