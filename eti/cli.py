@@ -39,14 +39,14 @@ def _load_sources(settings: Settings, only: str | None):
 
     try:
         sources = load_sources(settings.sources_file, adapter_names())
-    except SourcesError as exc:
-        console.print(f"[red]{exc}[/red]")
+    except SourcesError as exc:  # markup off: the message quotes patterns such as [a-z0-9-]
+        console.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from exc
     if only:
         wanted = {x.strip() for x in only.split(",") if x.strip()}
         unknown = wanted - {s.id for s in sources}
         if unknown:
-            console.print(f"[red]unknown source id(s): {', '.join(sorted(unknown))}[/red]")
+            console.print(f"unknown source id(s): {', '.join(sorted(unknown))}", style="red", markup=False)
             raise typer.Exit(2)
         sources = [s for s in sources if s.id in wanted]
     return sources
@@ -96,7 +96,7 @@ def _publish(settings: Settings, catalog, rebuild: bool = False):
                   console=console) as progress:
         task = progress.add_task("publish", total=todo or 1)
         result = publish(catalog, embedder, cache, IndexVersions(settings.index_dir), rebuild=rebuild,
-                         keep=settings.keep_index_versions,
+                         keep=settings.keep_index_versions, chroma_url=settings.chroma_url,
                          on_progress=lambda done, total: progress.update(task, completed=done, total=total or 1))
     cache.close()
     return result
@@ -166,12 +166,16 @@ def sources_cmd(sources: SourcesOpt = None, data_dir: DataDir = None,
 
 
 HostOpt = Annotated[str, typer.Option("--host")]
-PortOpt = Annotated[int, typer.Option("--port")]
+PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port, 1-65535.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, max=64,
+                                                help="Worker processes (default $ETI_WORKERS or 1); they share "
+                                                     "state through SQLite or Redis.")]
 
 
 @app.command()
 def up(data_dir: DataDir = None, sources: SourcesOpt = None, host: HostOpt = "127.0.0.1", port: PortOpt = 8000,
-       no_serve: Annotated[bool, typer.Option("--no-serve", help="Build and summarise only.")] = False) -> None:
+       no_serve: Annotated[bool, typer.Option("--no-serve", help="Build and summarise only.")] = False,
+       workers: WorkersOpt = None) -> None:
     """The main job: build the default index if it is missing, print the summary, then serve."""
     from eti.index.versions import IndexVersions
     from ingest.summary import print_summary
@@ -194,16 +198,16 @@ def up(data_dir: DataDir = None, sources: SourcesOpt = None, host: HostOpt = "12
     from eti.api.serve import run
 
     console.print(f"Serving on http://{host}:{port}/  (API docs: /docs, widget demo: /, full-page chat: /chat)")
-    run(settings, host, port)
+    run(settings, host, port, workers)
 
 
 @app.command()
 def serve(data_dir: DataDir = None, sources: SourcesOpt = None, host: HostOpt = "127.0.0.1",
-          port: PortOpt = 8000) -> None:
-    """Serve the REST API, the widget and the demo page (uvicorn)."""
+          port: PortOpt = 8000, workers: WorkersOpt = None) -> None:
+    """Serve the REST API, the widget and the demo page (uvicorn; --workers N processes)."""
     from eti.api.serve import run
 
-    run(_settings(data_dir, sources), host, port)
+    run(_settings(data_dir, sources), host, port, workers)
 
 
 @app.command()
@@ -212,6 +216,9 @@ def ask(question: str, data_dir: DataDir = None,
         mode: Annotated[str | None, typer.Option("--mode", help="default | llm")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Ask a question in the terminal: a cited answer from the current index."""
+    if not question.strip():
+        typer.echo('The question is empty: write what you want to know, e.g. eti ask "Hva er pleiepenger?"', err=True)
+        raise typer.Exit(2)
     from eti.answer.pipeline import answer
     from eti.answer.services import Services
     from eti.index.reader import NoIndex
@@ -221,7 +228,7 @@ def ask(question: str, data_dir: DataDir = None,
     try:
         services = Services.from_settings(settings)
     except NoIndex as exc:
-        console.print(f"[red]{exc}[/red]: run `eti up --no-serve` first.")
+        console.print(f"{exc}: run `eti up --no-serve` first.", style="red", markup=False)
         raise typer.Exit(1) from exc
     chat = services.chat_model
     use_mode = mode or ("llm" if chat is not None and settings.answer_mode != "default" else "default")

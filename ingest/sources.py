@@ -101,8 +101,19 @@ def _describe(err: ValidationError, data: object) -> str:
                     where = f"sources[{loc[1]}] (id={sid})" + "".join(f".{p}" for p in loc[2:])
             except (KeyError, IndexError, AttributeError, TypeError):
                 pass
-        lines.append(f"  {where}: {e['msg']}")
+        lines.append(f"  {where}: {e['msg']}{_did_you_mean(e)}")
     return "\n".join(lines)
+
+
+def _did_you_mean(error: dict) -> str:
+    """For an unknown field, the nearest real one: " (did you mean max_pages?)"."""
+    import difflib
+
+    if error["type"] != "extra_forbidden" or not error["loc"]:
+        return ""
+    fields = Source.model_fields if len(error["loc"]) > 1 else SourcesFile.model_fields
+    close = difflib.get_close_matches(str(error["loc"][-1]), list(fields), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def load_sources(path: Path, adapters: set[str] | None = None) -> list[Source]:

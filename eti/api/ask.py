@@ -1,4 +1,8 @@
-"""POST /v1/ask (JSON or Server-Sent Events) and POST /v1/search."""
+"""POST /v1/ask (JSON or Server-Sent Events) and POST /v1/search.
+
+Both run their blocking work (the answer pipeline, retrieval) in a worker thread, so one slow
+question never holds up the event loop that serves everybody else.
+"""
 
 from __future__ import annotations
 
@@ -43,27 +47,44 @@ def _sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+PIECE_CHARS = 400
+
+
+def pieces(answer: str, size: int = PIECE_CHARS) -> list[str]:
+    """The answer in paragraph-sized pieces (a long paragraph by lines, a long line by sentences);
+    joined, they give the answer back exactly."""
+    out: list[str] = []
+    for para in re.split(r"(?<=\n\n)", answer):
+        if len(para) <= size:
+            out.append(para)
+            continue
+        for line in re.split(r"(?<=\n)", para):
+            out.extend([line] if len(line) <= size else re.split(r"(?<=[.!?…] )", line))
+    return [p for p in out if p]
+
+
 async def _stream(resp: AskResponse) -> AsyncIterator[str]:
     yield _sse("citations", {"citations": [c.model_dump() for c in resp.citations],
                              "conversation_id": resp.conversation_id, "status": resp.status,
                              "language": resp.language})
-    for piece in re.findall(r"\S+\s*|\s+", resp.answer):  # word by word, whitespace kept
+    for piece in pieces(resp.answer):
         yield _sse("delta", {"text": piece})
         await asyncio.sleep(0)
     yield _sse("done", resp.model_dump())
 
 
 @router.post("/ask", response_model=AskResponse, responses={
-    200: {"content": {"text/event-stream": {"example": "event: citations\ndata: {...}\n\nevent: delta\n"
+    200: {"content": {"text/event-stream": {"schema": {"type": "string"}, "example": "event: citations\ndata: {...}\n\nevent: delta\n"
                                                        "data: {\"text\": \"Pleiepenger \"}\n\nevent: done\n"
                                                        "data: {...}\n\n"}}},
-    429: {"description": "Too many requests (Retry-After)"}, 503: {"description": "No index loaded"}})
+    503: {"description": "No index loaded, or shedding load"}})
 async def ask(body: AskRequest, request: Request):
     """A parent's question in; a short, cited, sector-grouped answer out (`stream: true` for SSE)."""
     rt = request.app.state.runtime
-    services = rt.refresh()
+    services = await rt.current()
     if services is None:
-        return problem(503, "Index not ready", "No index is loaded yet; run `eti up` or `eti crawl`.")
+        return problem(503, "Index not ready", "No index is loaded yet; run `eti up` or `eti crawl`.",
+                       {"Retry-After": "5"})
     filters = Filters(sectors=list(body.sectors or []), municipality=body.municipality)
     ctx = await run_in_threadpool(answer, body.question, services, conversation_id=body.conversation_id,
                                   filters=filters, language=body.language, mode=rt.answer_mode)
@@ -75,13 +96,14 @@ async def ask(body: AskRequest, request: Request):
     return JSONResponse(resp.model_dump())
 
 
-@router.post("/search", response_model=SearchResponse)
+@router.post("/search", response_model=SearchResponse, responses={
+    503: {"description": "No index loaded, or shedding load"}})
 async def search(body: SearchRequest, request: Request):
     """Hybrid search over the index, for integrators building their own answers."""
     rt = request.app.state.runtime
-    services = rt.refresh()
+    services = await rt.current()
     if services is None:
-        return problem(503, "Index not ready", "No index is loaded yet.")
+        return problem(503, "Index not ready", "No index is loaded yet.", {"Retry-After": "5"})
     f = body.filters
     filters = Filters(sectors=list(f.sectors or []), sources=list(f.sources or []),
                       languages=list(f.language or []), municipality=f.municipality) if f else Filters()

@@ -1,50 +1,29 @@
-"""API keys and per-key / per-IP rate limits (token buckets in memory)."""
+"""Rate limits per client address and per API key, on the shared token buckets of ``eti.state``.
+
+The client address is the TCP peer's, or the one ``X-Forwarded-For`` names when the peer is one of
+``ETI_TRUSTED_PROXIES`` (uvicorn's ProxyHeadersMiddleware, installed by the app factory); with no
+trusted proxies, a forged header from anywhere, loopback included, changes nothing.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import math
-import threading
-import time
-from dataclasses import dataclass
 
+from starlette.requests import Request
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-class RateLimiter:
-    """``check(key)`` -> seconds to wait (0 when the request may go ahead)."""
-
-    def __init__(self, per_minute: int):
-        self.capacity = max(1, per_minute)
-        self.rate = per_minute / 60.0
-        self._buckets: dict[str, _Bucket] = {}
-        self._lock = threading.Lock()
-
-    def check(self, key: str) -> float:
-        now = time.monotonic()
-        with self._lock:
-            b = self._buckets.get(key)
-            if b is None:
-                b = self._buckets[key] = _Bucket(self.capacity, now)
-                if len(self._buckets) > 100_000:
-                    self._buckets.clear()
-            b.tokens = min(self.capacity, b.tokens + (now - b.updated) * self.rate)
-            b.updated = now
-            if b.tokens >= 1:
-                b.tokens -= 1
-                return 0.0
-            return (1 - b.tokens) / self.rate if self.rate else 60.0
+from eti.api.auth import is_api_key, key_from_headers
+from eti.settings import Settings
 
 
 def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
-def key_from_headers(headers) -> str | None:
-    auth = headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return auth[7:].strip() or None
-    return headers.get("x-api-key") or None
+def bucket_for(request: Request, settings: Settings) -> tuple[str, int]:
+    """(bucket key, requests per minute) for this request: its API key's, else its address's."""
+    key = key_from_headers(request.headers)
+    if key and is_api_key(settings, key):
+        return f"key:{hashlib.sha256(key.encode()).hexdigest()[:32]}", settings.rate_limit_per_minute_key
+    host = request.client.host if request.client else "unknown"
+    return f"ip:{host}", settings.rate_limit_per_minute_ip

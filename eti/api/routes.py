@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import hashlib
+import json
+
+from anyio import to_thread
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from eti.api.auth import require_admin
 from eti.api.errors import problem
-from eti.api.schemas import FeedbackRequest, SourceOut
+from eti.api.schemas import FeedbackRequest, FeedbackResponse, Health, Ready, SourceOut
 
 router = APIRouter()
 
 
-@router.get("/v1/sources", response_model=list[SourceOut], tags=["sources"])
-async def sources(request: Request):
-    """Every declared source with its sector, documents, chunks and last crawl."""
+def _sources(settings) -> list[SourceOut] | str:
     from ingest.adapters import adapter_names
     from ingest.catalog import Catalog
     from ingest.sources import SourcesError, load_sources
 
-    settings = request.app.state.runtime.settings
     try:
         declared = load_sources(settings.sources_file, adapter_names())
     except SourcesError as exc:
-        return problem(500, "Sources file invalid", str(exc).splitlines()[0])
+        return str(exc).splitlines()[0]
     overview = {}
     if settings.catalog_path.exists():
         catalog = Catalog(settings.catalog_path)
@@ -35,27 +37,73 @@ async def sources(request: Request):
                       last_crawl=overview.get(s.id, {}).get("last_crawl")) for s in declared]
 
 
-@router.post("/v1/feedback", status_code=201, tags=["feedback"])
-async def feedback(body: FeedbackRequest, request: Request):
+@router.get("/v1/sources", response_model=list[SourceOut], tags=["sources"])
+async def sources(request: Request):
+    """Every declared source with its sector, documents, chunks and last crawl."""
+    found = await to_thread.run_sync(_sources, request.app.state.runtime.settings)
+    if isinstance(found, str):
+        return problem(500, "Sources file invalid", found)
+    return found
+
+
+def _store_feedback(state, body: FeedbackRequest, key: str | None) -> tuple[str, str | None]:
+    """('stored' | 'replay' | 'mismatch' | 'pending', result). Runs in a worker thread (SQLite, Redis)."""
+    if key is None:
+        state.feedback.add(body.conversation_id, body.rating, body.comment)
+        return "stored", None
+    hashed = hashlib.sha256(key.encode()).hexdigest()  # the key itself is never stored
+    fingerprint = hashlib.sha256(json.dumps(body.model_dump(), sort_keys=True).encode()).hexdigest()
+    claim = state.idempotency.claim(hashed, fingerprint)
+    if claim.state != "new":
+        return claim.state, claim.result
+    try:
+        fid = state.feedback.add(body.conversation_id, body.rating, body.comment)
+    except BaseException:
+        state.idempotency.release(hashed)
+        raise
+    state.idempotency.complete(hashed, str(fid))
+    return "stored", str(fid)
+
+
+@router.post("/v1/feedback", status_code=201, response_model=FeedbackResponse, tags=["feedback"], responses={
+    201: {"headers": {"Idempotent-Replayed": {"description": "true when this repeats an earlier request with the "
+                                                             "same Idempotency-Key", "schema": {"type": "string"}}}},
+    409: {"description": "The first request with this Idempotency-Key is still being stored"},
+    422: {"description": "Invalid request, or the Idempotency-Key was used before for a different request"}})
+async def feedback(body: FeedbackRequest, request: Request, idempotency_key: str | None = Header(
+        default=None, alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
+        description="Any unique string (e.g. a UUID): a retried request with the same key and body is stored "
+                    "once and answered the same way")):
     """Thumbs up/down with an optional comment; personal data is removed before storing."""
-    request.app.state.runtime.feedback.add(body.conversation_id, body.rating, body.comment)
-    return JSONResponse({"ok": True}, status_code=201)
+    state = request.app.state.runtime.state
+    outcome, _ = await to_thread.run_sync(_store_feedback, state, body, idempotency_key)
+    if outcome == "mismatch":
+        return problem(422, "Idempotency-Key reused", "This Idempotency-Key was used for a different request.")
+    if outcome == "pending":
+        return problem(409, "Request in progress", "The first request with this Idempotency-Key is still running.",
+                       {"Retry-After": "1"})
+    headers = {"Idempotent-Replayed": "true"} if outcome == "replay" else None
+    return JSONResponse({"ok": True}, status_code=201, headers=headers)
 
 
-@router.get("/healthz", tags=["operations"])
+@router.get("/healthz", response_model=Health, tags=["operations"])
 async def healthz():
+    """Alive: answers without touching the index or the state store."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", tags=["operations"])
+@router.get("/readyz", response_model=Ready, tags=["operations"], responses={503: {"description": "No index loaded"}})
 async def readyz(request: Request):
+    """Ready: an index is loaded (this also picks up a newly published version)."""
     rt = request.app.state.runtime
-    if rt.refresh() is None:
-        return problem(503, "Not ready", "No index loaded.")
+    services = await rt.current()
+    if services is None:
+        return problem(503, "Not ready", "No index loaded.", {"Retry-After": "5"})
     return {"status": "ready", "index": rt.version.name if rt.version else None,
-            "chunks": rt.services.retriever.reader.count()}
+            "chunks": services.retriever.reader.count()}
 
 
-@router.get("/metrics", tags=["operations"])
+@router.get("/metrics", tags=["operations"], dependencies=[Depends(require_admin)])
 async def metrics(request: Request):
+    """Prometheus metrics; needs an admin key (ETI_ADMIN_KEYS) once any keys are configured."""
     return Response(generate_latest(request.app.state.runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)

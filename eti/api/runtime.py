@@ -1,4 +1,5 @@
-"""The API's heavy objects, created once in the lifespan, and the switch to a newly published index."""
+"""The API's heavy objects, created once per worker in the lifespan, and the switch to a newly
+published index (checked every ``index_check_interval_s``, opened in a worker thread)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eti.answer.services import Services
-from eti.api.feedback import FeedbackStore
-from eti.api.limits import RateLimiter
+from anyio import to_thread
+
+from eti.answer.services import Services, Shared
 from eti.api.metrics import Metrics
 from eti.embed.base import Embedder
 from eti.index.reader import IndexReader, NoIndex
 from eti.index.versions import IndexVersions
 from eti.settings import Settings
+from eti.state import State, build_state
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +26,8 @@ log = logging.getLogger(__name__)
 class Runtime:
     settings: Settings
     embedder: Embedder
-    feedback: FeedbackStore
+    state: State
     metrics: Metrics
-    ip_limiter: RateLimiter
-    key_limiter: RateLimiter
     chat_model: object | None = None
     services: Services | None = None
     version: Path | None = None
@@ -35,12 +35,14 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def build(cls, settings: Settings, embedder: Embedder, chat_model=None) -> Runtime:
-        rt = cls(settings, embedder, FeedbackStore(settings.feedback_path), Metrics(),
-                 RateLimiter(settings.rate_limit_per_minute_ip), RateLimiter(settings.rate_limit_per_minute_key),
-                 chat_model)
+    def build(cls, settings: Settings, embedder: Embedder, chat_model=None, state: State | None = None) -> Runtime:
+        rt = cls(settings, embedder, state or build_state(settings), Metrics(), chat_model)
         rt.refresh(force=True)
         return rt
+
+    @property
+    def feedback(self):
+        return self.state.feedback
 
     @property
     def answer_mode(self) -> str:
@@ -49,26 +51,44 @@ class Runtime:
             return "llm" if self.chat_model is not None else "default"
         return mode
 
+    def _due(self) -> bool:
+        return time.monotonic() - self._checked >= self.settings.index_check_interval_s
+
+    async def current(self) -> Services | None:
+        """The services for the serving index; when a check is due it runs in a worker thread, so
+        opening a new version (seconds at 100k chunks) never stalls the event loop."""
+        if self._due():
+            return await to_thread.run_sync(self.refresh)
+        return self.services
+
     def refresh(self, force: bool = False) -> Services | None:
-        """Open the serving index; reopen when a new version was published (checked every few seconds)."""
-        now = time.monotonic()
-        if not force and now - self._checked < self.settings.index_check_interval_s:
+        """Open the serving index; reopen when a new version was published. Blocking: call it off the loop."""
+        if not force and not self._due():
             return self.services
-        with self._lock:
-            self._checked = now
+        if not self._lock.acquire(blocking=force):
+            return self.services  # another thread is already looking
+        try:
+            self._checked = time.monotonic()
             current = IndexVersions(self.settings.index_dir).current()
             if current is None or current == self.version:
                 return self.services
             try:
-                reader = IndexReader.open_version(current)
-            except (NoIndex, OSError, ValueError) as exc:
+                reader = IndexReader.open_version(current, chroma_url=self.settings.chroma_url)
+            except (NoIndex, OSError, ValueError, RuntimeError) as exc:
                 log.error("could not open index %s: %s; keeping %s", current, exc, self.version)
                 return self.services
-            # the process-wide parts (conversations included) carry over to the new index version
-            self.services = (Services.from_settings(self.settings, reader=reader, embedder=self.embedder,
-                                                    chat_model=self.chat_model)
-                             if self.services is None else self.services.with_index(reader))
+            if self.services is None:  # the process-wide parts (conversations included) carry over
+                shared = Shared.from_settings(self.settings, embedder=self.embedder, chat_model=self.chat_model,
+                                              conversations=self.state.conversations)
+                self.services = Services.for_index(shared, reader)
+            else:
+                self.services = self.services.with_index(reader)
             self.version = current
             self.metrics.index_chunks.set(reader.count())
             log.info("serving index %s (%d chunks)", current.name, reader.count())
             return self.services
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        self.state.close()

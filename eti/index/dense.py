@@ -1,12 +1,25 @@
-"""Dense index: a Chroma collection with our own embeddings (never Chroma's default model)."""
+"""Dense index: a Chroma collection with our own embeddings (never Chroma's default model).
+
+Two places a version's collection can live:
+
+* embedded (the default): ``<version>/chroma/``, a PersistentClient folder, collection ``chunks``;
+* a Chroma server (``ETI_CHROMA_URL``, ``chroma run``): one collection per version,
+  ``chunks-<version name>``, so publishing builds the new one beside the serving one and the
+  switch stays the one atomic rename of ``CURRENT``. The version folder still holds the lexical
+  index and a ``dense.json`` naming its collection, so pruning a folder drops its collection too.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
 COLLECTION = "chunks"
+DENSE_FILE = "dense.json"
+SPACE = {"hnsw:space": "cosine"}
 
 
 def chroma_settings():
@@ -25,12 +38,73 @@ def open_client(path: Path | None = None, host: str | None = None, port: int = 8
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
 
 
-def get_collection(client, create: bool = False):
+def open_server(url: str):
+    """An HttpClient for a Chroma server URL such as http://chroma:8000 (telemetry off)."""
+    import chromadb
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not a Chroma server URL: {url!r} (expected http://host:port)")
+    return chromadb.HttpClient(host=parts.hostname, port=parts.port or (443 if parts.scheme == "https" else 8000),
+                               ssl=parts.scheme == "https", settings=chroma_settings())
+
+
+def get_collection(client, create: bool = False, name: str = COLLECTION):
     if create:
-        return client.get_or_create_collection(
-            COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
-    return client.get_collection(COLLECTION, embedding_function=None)
+        return client.get_or_create_collection(name, embedding_function=None, metadata=SPACE)
+    return client.get_collection(name, embedding_function=None)
+
+
+def server_collection_name(version: Path) -> str:
+    return f"{COLLECTION}-{version.name}"
+
+
+def server_location(version: Path) -> dict | None:
+    """What ``dense.json`` in a version folder says: {"collection": ..., "url": ...}, or None (embedded)."""
+    try:
+        return json.loads((version / DENSE_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def claim_server_collection(version: Path, url: str) -> str:
+    """Name the collection a new version gets on the server, before it exists (so a dead build's is found)."""
+    name = server_collection_name(version)
+    (version / DENSE_FILE).write_text(json.dumps({"collection": name, "url": url}), encoding="utf-8")
+    return name
+
+
+def open_version_collection(version: Path, chroma_url: str | None = None):
+    """The collection of a published version, embedded or on the server (``chroma_url`` overrides the
+    URL the publisher recorded, e.g. when replicas reach the server by another name)."""
+    where = server_location(version)
+    if where is None:
+        return get_collection(open_client(version / "chroma"))
+    return get_collection(open_server(chroma_url or where["url"]), name=where["collection"])
+
+
+def copy_collection(source, target, batch: int = 1000) -> int:
+    """Copy every row (vectors, texts, metadata) from one collection into another (servers cannot fork)."""
+    total = source.count()
+    for offset in range(0, total, batch):
+        got = source.get(include=["embeddings", "documents", "metadatas"], limit=batch, offset=offset)
+        if got["ids"]:
+            target.upsert(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
+                          metadatas=got["metadatas"])
+    return total
+
+
+def drop_server_collection(version: Path, chroma_url: str | None = None) -> None:
+    """Delete a version's server collection (when its folder is pruned); a missing one is fine."""
+    where = server_location(version)
+    if where is None:
+        return
+    client = open_server(chroma_url or where["url"])
+    try:
+        client.delete_collection(where["collection"])
+    except Exception as exc:  # already gone (a dead build never created it)  # noqa: BLE001
+        if "does not exist" not in str(exc).lower() and "not found" not in str(exc).lower():
+            raise
 
 
 def close_client(client) -> None:

@@ -3,6 +3,11 @@
 Incremental: the new version starts as a copy of the serving one; only chunks whose hash
 changed are embedded (through the embedding cache) and upserted; chunks gone from the
 catalog are deleted. The lexical index is rebuilt from the catalog (seconds, no model).
+
+With ``chroma_url`` (ETI_CHROMA_URL) the dense part goes to a Chroma server, one collection per
+version; the serving collection is copied row by row (a server cannot fork), and pruning a
+version folder drops its collection. Everything else (lexical index, manifest, the CURRENT switch)
+stays on the index volume, which API replicas share.
 """
 
 from __future__ import annotations
@@ -21,7 +26,17 @@ from pathlib import Path
 from eti.core import Chunk, utcnow
 from eti.embed.base import Embedder
 from eti.embed.cache import EmbeddingCache
-from eti.index.dense import DenseIndex, get_collection, open_client
+from eti.index.dense import (
+    DenseIndex,
+    claim_server_collection,
+    copy_collection,
+    drop_server_collection,
+    get_collection,
+    open_client,
+    open_server,
+    open_version_collection,
+    server_location,
+)
 from eti.index.lexical import LexicalIndex
 from eti.index.versions import IndexVersions, read_manifest
 from ingest.catalog import Catalog
@@ -55,40 +70,57 @@ def publish_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _start_from(current: Path | None, new: Path, embedder: Embedder, rebuild: bool) -> dict[str, str]:
-    """Copy the serving dense index into ``new`` when it can be reused; return its chunk hashes."""
-    if rebuild or current is None:
-        return {}
-    manifest = read_manifest(current)
-    if manifest.get("embedder") != embedder.name or manifest.get("format") != FORMAT:
-        log.info("embedder or format changed (%s -> %s): full rebuild", manifest.get("embedder"), embedder.name)
-        return {}
-    shutil.copytree(current / "chroma", new / "chroma")
+def _new_collection(new: Path, chroma_url: str | None):
+    """The (empty) collection the new version is built in: on the server, or in ``new/chroma``."""
+    if chroma_url:
+        return get_collection(open_server(chroma_url), create=True, name=claim_server_collection(new, chroma_url))
+    return get_collection(open_client(new / "chroma"), create=True)
+
+
+def _start_from(current: Path | None, new: Path, embedder: Embedder, rebuild: bool,
+                chroma_url: str | None) -> tuple[DenseIndex, dict[str, str]]:
+    """The new version's dense index, holding a copy of the serving one when it can be reused, and
+    the chunk hashes of what it holds."""
+    reusable = not rebuild and current is not None
+    if reusable:
+        manifest = read_manifest(current)
+        if manifest.get("embedder") != embedder.name or manifest.get("format") != FORMAT:
+            log.info("embedder or format changed (%s -> %s): full rebuild", manifest.get("embedder"), embedder.name)
+            reusable = False
+    if not reusable:
+        return DenseIndex(_new_collection(new, chroma_url)), {}
     hashes = json.loads((current / "hashes.json").read_text(encoding="utf-8"))
-    client = open_client(new / "chroma")
-    count = DenseIndex(get_collection(client)).count()
-    if count != len(hashes):
-        log.warning("copied dense index has %d rows, manifest says %d: full rebuild", count, len(hashes))
-        shutil.rmtree(new / "chroma")
-        return {}
-    return hashes
+    if chroma_url is None and server_location(current) is None:
+        shutil.copytree(current / "chroma", new / "chroma")  # embedded to embedded: copy the folder
+        dense = DenseIndex(get_collection(open_client(new / "chroma")))
+    else:  # to or from a server: row by row
+        dense = DenseIndex(_new_collection(new, chroma_url))
+        copy_collection(open_version_collection(current, chroma_url), dense.collection)
+    if dense.count() != len(hashes):
+        log.warning("copied dense index has %d rows, manifest says %d: full rebuild", dense.count(), len(hashes))
+        dense.delete(list(dense.hashes()))
+        return dense, {}
+    return dense, hashes
 
 
 def publish(catalog: Catalog, embedder: Embedder, cache: EmbeddingCache, versions: IndexVersions,
             *, rebuild: bool = False, keep: int = 2, batch: int = 64,
-            on_progress: Callable[[int, int], None] | None = None) -> PublishResult:
-    """Build and switch to a new index version; the serving one is untouched until the switch."""
+            on_progress: Callable[[int, int], None] | None = None, chroma_url: str | None = None) -> PublishResult:
+    """Build and switch to a new index version; the serving one is untouched until the switch.
+    ``chroma_url``: build the dense part on that Chroma server instead of embedded."""
     t0 = time.perf_counter()
+
+    def drop(version: Path) -> None:
+        drop_server_collection(version, chroma_url)
+
     with publish_lock(versions.root):
-        versions.prune(keep)  # clears builds a crash left behind
+        versions.prune(keep, on_remove=drop)  # clears builds a crash left behind
         current = versions.current()
         new = versions.new_version()
-        existing = _start_from(current, new, embedder, rebuild)
+        dense, existing = _start_from(current, new, embedder, rebuild, chroma_url)
         desired = catalog.chunk_hashes()
         removed = [i for i in existing if i not in desired]
         changed = sorted(i for i, h in desired.items() if existing.get(i) != h)
-
-        dense = DenseIndex(get_collection(open_client(new / "chroma"), create=True))
         dense.delete(removed)
         misses_before = cache.misses
         done = 0
@@ -117,10 +149,10 @@ def publish(catalog: Catalog, embedder: Embedder, cache: EmbeddingCache, version
         manifest = {
             "format": FORMAT, "created_at": utcnow(), "embedder": embedder.name, "dim": embedder.dim,
             "chunks": len(desired), "by_source": dict(by_source), "by_sector": dict(by_sector),
-            "previous": current.name if current else None,
+            "previous": current.name if current else None, "dense": "server" if chroma_url else "embedded",
         }
         (new / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         versions.switch(new)
-        versions.prune(keep)
+        versions.prune(keep, on_remove=drop)
     return PublishResult(new.name, len(desired), len(changed), len(removed), cache.misses - misses_before,
                          time.perf_counter() - t0)

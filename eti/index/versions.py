@@ -14,6 +14,7 @@ import logging
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,14 +60,17 @@ class IndexVersions:
         finally:
             os.close(dir_fd)
 
-    def prune(self, keep: int) -> None:
-        """Remove unfinished builds and all but the newest ``keep`` finished versions (never the serving one)."""
+    def prune(self, keep: int, on_remove: Callable[[Path], None] | None = None) -> None:
+        """Remove unfinished builds and all but the newest ``keep`` finished versions (never the serving one).
+        ``on_remove(version)`` runs before a folder goes (it drops the version's Chroma-server collection)."""
         current = self.current()
         versions = sorted((p for p in self.root.glob("v*") if p.is_dir()), key=lambda p: p.name)
         finished = [p for p in versions if (p / "manifest.json").exists()]
         keepers = set(finished[-keep:]) | ({current} if current else set())
         for p in versions:  # the caller holds the publish lock, so unfinished ones are dead builds
             if p not in keepers:
+                if on_remove is not None:
+                    on_remove(p)
                 shutil.rmtree(p, ignore_errors=True)
         for tmp in self.root.glob("CURRENT.*.tmp"):
             tmp.unlink(missing_ok=True)

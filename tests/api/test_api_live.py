@@ -37,7 +37,12 @@ def test_ask_streams_citations_then_deltas_then_done(http):
         events = sse_events(r)
     names = [e for e, _ in events]
     assert names[0] == "citations" and names[-1] == "done"
-    assert set(names[1:-1]) == {"delta"} and len(names) > 10  # word by word, not one lump
+    assert set(names[1:-1]) == {"delta"}
+    deltas = [d["text"] for e, d in events if e == "delta"]
+    words = len(events[-1][1]["answer"].split())
+    # a few paragraph-sized events, not one per word and not one lump
+    assert 2 <= len(deltas) <= words / 5, (len(deltas), words)
+    assert all(len(d) <= 400 for d in deltas)
     first, done = events[0][1], events[-1][1]
     assert done["status"] == first["status"] == "answered"
     assert first["citations"] == done["citations"] and first["citations"]
