@@ -24,6 +24,12 @@ from eti.api.schemas import AskRequest, AskResponse, CitationOut, SearchRequest,
 from eti.retrieve import Filters
 
 router = APIRouter(prefix="/v1", tags=["answering"])
+SSE_EVENT = {"type": "object", "required": ["event", "data"], "description": "One Server-Sent Event",
+             "properties": {"event": {"type": "string", "enum": ["citations", "delta", "done"],
+                                      "description": "citations first, then delta (a piece of the answer), "
+                                                     "then done (the whole AskResponse)"},
+                            "data": {"type": "string", "description": "JSON: {citations, conversation_id, "
+                                                                      "status, language}, {text} or AskResponse"}}}
 
 
 def _response(ctx: AskContext) -> AskResponse:
@@ -74,7 +80,7 @@ async def _stream(resp: AskResponse) -> AsyncIterator[str]:
 
 
 @router.post("/ask", response_model=AskResponse, responses={
-    200: {"content": {"text/event-stream": {"schema": {"type": "string"}, "example": "event: citations\ndata: {...}\n\nevent: delta\n"
+    200: {"content": {"text/event-stream": {"schema": SSE_EVENT, "example": "event: citations\ndata: {...}\n\nevent: delta\n"
                                                        "data: {\"text\": \"Pleiepenger \"}\n\nevent: done\n"
                                                        "data: {...}\n\n"}}},
     503: {"description": "No index loaded, or shedding load"}})

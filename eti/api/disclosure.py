@@ -27,7 +27,7 @@ DisclosureLanguage = Literal["nb", "nn", "en", "pl", "uk", "ar", "so"]
 class ServiceOut(BaseModel):
     name: str = Field(description="The official service, in the requested language")
     phone: str | None = Field(default=None, description="As it is written for a reader, e.g. 55 55 33 33")
-    url: str | None = None
+    url: str | None = Field(default=None, description="The service's own contact page, when it has one")
 
 
 class DisclosureOut(BaseModel):
@@ -39,7 +39,7 @@ class DisclosureOut(BaseModel):
         "services": [{"name": "Nav", "phone": "55 55 33 33", "url": "https://www.nav.no/kontaktoss"},
                      {"name": "Servicetorget eller barnekoordinatoren i kommunen", "phone": None, "url": None},
                      {"name": "Medisinsk nødtelefon", "phone": "113", "url": None}]}]}}
-    language: str
+    language: str = Field(description="The language of the text (nb, nn, en, pl, uk, ar, so)")
     text: str = Field(description="Say this before the first question: an automatic assistant that quotes public "
                                   "sources, not a caseworker, can be wrong, whom to contact")
     services: list[ServiceOut] = Field(description="The official services the text names, for links or buttons")

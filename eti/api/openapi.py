@@ -18,7 +18,7 @@ ERRORS = {
     404: "Not found",
     405: "Method not allowed",
     408: "The client sent its request too slowly",
-    409: "A request with this Idempotency-Key is still being processed",
+    409: "The Idempotency-Key belongs to another request, or its first request is still running",
     413: "The body is larger than ETI_MAX_REQUEST_BYTES",
     422: "The request does not fit the schema",
     429: "Too many requests: wait Retry-After seconds",
@@ -61,6 +61,7 @@ def honest_openapi(app: FastAPI) -> dict[str, Any]:
                 codes |= {400, 413, 422}
             if path.startswith("/v1/") or path == "/metrics":
                 codes |= {401, 429}
+                op["security"] = [{"bearer": []}, {"apiKey": []}, {}]  # needed only when keys are configured
             for code in sorted(c for c in codes if c >= 400):
                 old = responses.get(str(code), {})
                 responses[str(code)] = _problem_response(code, old.get("description") if old.get("description")

@@ -68,8 +68,8 @@ def _store_feedback(state, body: FeedbackRequest, key: str | None) -> tuple[str,
 @router.post("/v1/feedback", status_code=201, response_model=FeedbackResponse, tags=["feedback"], responses={
     201: {"headers": {"Idempotent-Replayed": {"description": "true when this repeats an earlier request with the "
                                                              "same Idempotency-Key", "schema": {"type": "string"}}}},
-    409: {"description": "The first request with this Idempotency-Key is still being stored"},
-    422: {"description": "Invalid request, or the Idempotency-Key was used before for a different request"}})
+    409: {"description": "This Idempotency-Key was used for a different request, or its first request is "
+                         "still being stored"}})
 async def feedback(body: FeedbackRequest, request: Request, idempotency_key: str | None = Header(
         default=None, alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
         description="Any unique string (e.g. a UUID): a retried request with the same key and body is stored "
@@ -78,7 +78,7 @@ async def feedback(body: FeedbackRequest, request: Request, idempotency_key: str
     state = request.app.state.runtime.state
     outcome, _ = await to_thread.run_sync(_store_feedback, state, body, idempotency_key)
     if outcome == "mismatch":
-        return problem(422, "Idempotency-Key reused", "This Idempotency-Key was used for a different request.")
+        return problem(409, "Idempotency-Key reused", "This Idempotency-Key was used for a different request.")
     if outcome == "pending":
         return problem(409, "Request in progress", "The first request with this Idempotency-Key is still running.",
                        {"Retry-After": "1"})

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from eti.state import holds_personal_data
 
@@ -24,6 +32,14 @@ def _no_personal_data(cid: str) -> str:
     return cid
 
 
+def _json_integer(value: object) -> object:
+    """JSON Schema's integer: 5 and 5.0, never "5" or true."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 ConversationId = Annotated[
     str, StringConstraints(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"), AfterValidator(_no_personal_data),
     WithJsonSchema({"type": "string", "minLength": 8, "maxLength": 64,
@@ -106,7 +122,7 @@ class SearchRequest(BaseModel):
         {"query": "avlastning", "k": 5, "filters": {"sectors": ["municipal"], "municipality": "4207"}}]})
     query: str = Field(min_length=1, max_length=1000, pattern=NOT_BLANK,
                        description="Search text (personal data is redacted before searching); not blank")
-    k: int = Field(default=10, ge=1, le=50, description="How many results, 1-50")
+    k: JsonInt = Field(default=10, ge=1, le=50, description="How many results, 1-50")
     filters: SearchFilters | None = Field(default=None, description="Narrow the search")
 
 
