@@ -104,6 +104,8 @@ def _publish(settings: Settings, catalog, rebuild: bool = False):
 
 @app.command()
 def crawl(sources: SourcesOpt = None, data_dir: DataDir = None, only: OnlyOpt = None,
+          due: Annotated[bool, typer.Option("--due", help="Only sources whose last crawl is older than their "
+                                            "recrawl interval (for a cron job or systemd timer).")] = False,
           verbose: Annotated[bool, typer.Option("-v", "--verbose")] = False) -> None:
     """Crawl (or collect) sources into the catalog, then publish a new index version."""
     from ingest.summary import print_summary
@@ -111,6 +113,14 @@ def crawl(sources: SourcesOpt = None, data_dir: DataDir = None, only: OnlyOpt = 
     _logging(verbose)
     settings = _settings(data_dir, sources)
     selected = _load_sources(settings, only)
+    if due:
+        from ingest.freshness import due_in_catalog
+
+        selected = due_in_catalog(selected, settings.catalog_path)
+        if not selected:
+            console.print("No source is due for a crawl.")
+            return
+        console.print(f"Due: {', '.join(s.id for s in selected)}")
     catalog, stats = asyncio.run(_ingest(settings, selected, rebuild=False))
     result = _publish(settings, catalog)
     print_summary(console, stats, result)

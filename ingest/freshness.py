@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from ingest.catalog import PageState
+from ingest.catalog import Catalog, PageState
 from ingest.sources import Source
 
 
@@ -51,3 +52,15 @@ def is_due(source: Source, last: LastCrawl | None, now: datetime | None = None) 
 def due_sources(sources: list[Source], last_crawls: dict[str, LastCrawl], now: datetime | None = None) -> list[Source]:
     """The sources whose recrawl interval has passed (or that never crawled, or failed last time)."""
     return [s for s in sources if is_due(s, last_crawls.get(s.id), now)]
+
+
+def due_in_catalog(sources: list[Source], catalog_path: Path, now: datetime | None = None) -> list[Source]:
+    """:func:`due_sources` with the last crawls read from the catalog at ``catalog_path``."""
+    if not catalog_path.exists():
+        return list(sources)
+    catalog = Catalog(catalog_path)
+    try:
+        last = {sid: LastCrawl(when, failed) for sid, (when, failed) in catalog.last_crawls().items()}
+    finally:
+        catalog.close()
+    return due_sources(sources, last, now)

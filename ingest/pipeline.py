@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from eti.core import Chunk, RawDocument, content_hash, utcnow
+from eti.core import Chunk, Document, RawDocument, content_hash, utcnow
 from eti.sanitize import InstructionFilter
 from eti.settings import Settings
 from ingest.adapters import CollectContext, get_adapter
@@ -49,6 +49,14 @@ __all__ = ["Ingestor", "SourceStats"]
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]  # (source id, pages handled so far)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A page's documents after extract and scrub, or why there are none."""
+
+    docs: list[Document]
+    error: str | None = None
 
 
 @dataclass
@@ -82,18 +90,23 @@ class Ingestor:
                        deadline_s=s.fetch_deadline_s, snapshots=snapshots)
 
     # -- the per-document stages ---------------------------------------------------------
-    def store(self, source: Source, adapter: Adapter, raw: RawDocument, state: PageState,
-              stats: SourceStats, *, dedupe_pages: bool = True) -> bool:
-        """extract -> scrub -> dedupe -> chunk -> catalog for one raw document. False (and counted) on bad input."""
+    def prepare(self, raw: RawDocument, source: Source, adapter: Adapter) -> Prepared:
+        """extract -> scrub. No catalog: a crawl runs this in a thread, so fetches keep their deadlines."""
         try:
             docs = extract(raw, source, adapter)
         except ExtractionError as exc:
-            stats.fail(f"extraction: {str(exc).split(': ', 1)[-1]}", raw.url)
-            return False
+            return Prepared([], f"extraction: {str(exc).split(': ', 1)[-1]}")
         docs = scrub(docs, self.instructions)
-        if not docs:
-            stats.fail("extraction: nothing left after scrubbing", raw.url)
+        return Prepared(docs, None if docs else "extraction: nothing left after scrubbing")
+
+    def store(self, source: Source, adapter: Adapter, raw: RawDocument, state: PageState,
+              stats: SourceStats, *, dedupe_pages: bool = True, prepared: Prepared | None = None) -> bool:
+        """(extract -> scrub ->) dedupe -> chunk -> catalog for one raw document. False (and counted) on bad input."""
+        prepared = prepared or self.prepare(raw, source, adapter)
+        if prepared.error:
+            stats.fail(prepared.error, raw.url)
             return False
+        docs = prepared.docs
         paragraphs, released = None, set()
         if dedupe_pages:  # crawled pages; a law's § or one of our cards is its own text even when repeated
             before = self.catalog.held_by(state.url)
@@ -182,10 +195,13 @@ class Ingestor:
                 links = page_links(target.url, raw.content) if raw is not None and not raw.is_pdf else None
                 copy_of = self.catalog.page_with_content(source.id, res.content_hash, target.url) if raw else None
                 decision = classify(target.url, res, prev, links, copy_of)
+            prepared = None
+            if decision.outcome is Outcome.changed and res is not None and res.raw is not None:
+                prepared = await asyncio.to_thread(self.prepare, res.raw, source, adapter)
             handled += 1
             if self.progress:
                 self.progress(source.id, handled)
-            return self._apply(run, decision, target, prev, res, links)
+            return self._apply(run, decision, target, prev, res, links, prepared)
 
         try:
             outcome = await crawl(source, fetcher, scope, handle, self.settings.concurrency_per_host,
@@ -206,7 +222,7 @@ class Ingestor:
             log.warning("%s: crawl unhealthy (%d failed); keeping indexed pages", source.id, stats.failed)
 
     def _apply(self, run: _Run, decision: Decision, target: Target, prev: PageState | None,
-               res: FetchResult | None, links: PageLinks | None) -> list[str]:
+               res: FetchResult | None, links: PageLinks | None, prepared: Prepared | None = None) -> list[str]:
         """The one place a crawl changes the catalog; returns the links to follow."""
         url, stats, outcome = target.url, run.stats, decision.outcome
         follow = links.links if links else []
@@ -250,7 +266,7 @@ class Ingestor:
         state = PageState(url=url, source_id=run.source.id, status="ok", etag=raw.etag,
                           last_modified=raw.last_modified, content_hash=res.content_hash,
                           fetched_at=raw.fetched_at, warc=res.warc, lastmod=target.lastmod)
-        if not self.store(run.source, run.adapter, raw, state, stats) and prev is None:
+        if not self.store(run.source, run.adapter, raw, state, stats, prepared=prepared) and prev is None:
             self.catalog.touch_page(dataclasses.replace(state, status="failed", error="extraction failed"))
         return follow
 

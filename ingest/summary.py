@@ -27,6 +27,9 @@ def print_summary(console: Console, stats: list[SourceStats], publish=None) -> N
                       str(agg["failed"]), "", str(agg["added"]), str(agg["removed"]), "", style="dim")
     console.print(table)
     for s in stats:
+        if s.not_requested or s.duplicates:
+            console.print(f"  {s.source_id}: {s.not_requested} unchanged by sitemap lastmod (not requested), "
+                          f"{s.duplicates} duplicates stored once, {s.paragraphs_shared} shared paragraphs left out")
         if s.error:
             console.print(f"[red]{s.source_id}: source failed: {s.error}[/red] (indexed data kept)")
         for reason, n in s.failures.most_common(5):
