@@ -43,6 +43,7 @@ _SIMPLE_SELECTOR = re.compile(r"^[\w\s.#>,*-]+$")
 _RELEVANT = {"display", "visibility", "opacity", "font-size", "color", "background", "background-color",
              "width", "height", "max-width", "max-height", "overflow", "overflow-x", "overflow-y", "clip",
              "clip-path", "text-indent", "position", "left", "top", "right"}
+_PAGE = {"html", "head", "body"}
 OFFSCREEN_PX = -200.0
 MAX_RULES = 500
 _UNKNOWN = (-1.0, -1.0, -1.0, -1.0)  # a background image: we cannot tell what is behind the text
@@ -60,7 +61,8 @@ def remove_hidden(soup: BeautifulSoup) -> int:
         for child in list(stack.pop().children):
             if not isinstance(child, Tag):
                 continue
-            if (child.attrs or id(child) in styles) and _element_hidden(child, styles.get(id(child), {})):
+            hideable = child.name not in _PAGE  # a page that hides itself until a script runs is still shown
+            if hideable and (child.attrs or id(child) in styles) and _element_hidden(child, styles.get(id(child), {})):
                 child.decompose()
                 removed += 1
             else:

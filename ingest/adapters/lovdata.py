@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 import json
 import logging
 import re
 import tarfile
-from collections.abc import AsyncIterator
+import zlib
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -41,21 +43,31 @@ def _text(el: Tag) -> str:
     return re.sub(r"\s+", " ", el.get_text(" ")).strip()
 
 
-def read_archive(data: bytes | Path) -> list[tuple[str, bytes]]:
+MAX_MEMBER_BYTES = 64_000_000  # the largest law is a few MB; a bigger member is not a Lovdata document
+BATCH = 64  # members read per step, so that a large archive is never held in memory whole
+
+
+def iter_archive(data: bytes | Path) -> Iterator[tuple[str, bytes]]:
     """(member name, bytes) for every .xml/.html member of a tar.bz2 (or .tar.gz) archive (bytes or file)."""
-    members = []
     try:
         opened = tarfile.open(name=data, mode="r:*") if isinstance(data, Path) else tarfile.open(
             fileobj=io.BytesIO(data), mode="r:*")
         with opened as tar:
             for m in tar:
-                if m.isfile() and m.name.endswith((".xml", ".html")):
-                    f = tar.extractfile(m)
-                    if f is not None:
-                        members.append((m.name, f.read()))
-    except (tarfile.TarError, EOFError, OSError) as exc:
+                if not (m.isfile() and m.name.endswith((".xml", ".html"))):
+                    continue
+                if m.size > MAX_MEMBER_BYTES:
+                    log.warning("archive member %s is %d bytes (over %d); skipped", m.name, m.size, MAX_MEMBER_BYTES)
+                    continue
+                f = tar.extractfile(m)
+                if f is not None:
+                    yield m.name, f.read()
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise ExtractionError(f"not a readable tar archive: {exc}") from exc
-    return members
+
+
+def read_archive(data: bytes | Path) -> list[tuple[str, bytes]]:
+    return list(iter_archive(data))
 
 
 def _paragraphs(article: Tag) -> str:
@@ -79,8 +91,10 @@ class LovdataAdapter:
     async def collect(self, source: Source, ctx: CollectContext | None = None) -> AsyncIterator[RawDocument]:
         where = source.archive or ""
         path = await local_archive(source, ctx or CollectContext())
-        for name, content in await asyncio.to_thread(read_archive, path):
-            yield RawDocument(url=f"{where}#{name}", content=content, content_type="text/html")
+        members = iter_archive(path)
+        while batch := await asyncio.to_thread(lambda: list(itertools.islice(members, BATCH))):
+            for name, content in batch:
+                yield RawDocument(url=f"{where}#{name}", content=content, content_type="text/html")
 
     def extract(self, raw: RawDocument, source: Source) -> list[Document]:
         soup = BeautifulSoup(raw.content.decode("utf-8", errors="replace"), "lxml")

@@ -130,3 +130,8 @@ def test_each_hiding_trick_is_removed(html):
 ])  # fmt: skip
 def test_what_a_reader_does_see_is_kept(html):
     assert "SYNLIG" in visible_text(f"<html><body><main>{html}</main></body></html>")
+
+
+def test_a_page_that_hides_its_body_until_a_script_shows_it_is_not_all_hidden_text():
+    html = '<html class="hidden"><body style="opacity:0" hidden><main><p>SYNLIG</p></main></body></html>'
+    assert "SYNLIG" in visible_text(html)
