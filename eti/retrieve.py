@@ -12,7 +12,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from typing import Literal
 
@@ -22,6 +24,7 @@ from pydantic import BaseModel
 
 from eti.core import Chunk
 from eti.embed.base import Embedder
+from eti.freshness import Freshness
 from eti.index.reader import IndexReader
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -43,6 +46,8 @@ class RetrievalConfig(BaseModel):
     other_municipality_penalty: float = 0.5
     near_duplicate_jaccard: float = 0.8
     max_hits: int = 8
+    overview_hits: int = 16  # an overview question lists many schemes
+    outdated_penalty: float = 0.4  # fused-score factor for a page that looks outdated
     # confidence = dense_share * dense part + (1 - dense_share) * lexical coverage (see answer/confidence.py)
     dense_floor: float = 0.80
     dense_floor_other_language: float = 0.78
@@ -78,6 +83,7 @@ class Hit:
     dense_rank: int | None = None
     lexical_rank: int | None = None
     lexical_score: float = 0.0
+    outdated: bool = False  # the page looks older than the current rules (eti/freshness.py)
 
 
 @dataclass
@@ -123,9 +129,12 @@ class _Column:
 
 class Retriever:
     def __init__(self, reader: IndexReader, embedder: Embedder, config: RetrievalConfig | None = None,
-                 synonyms: dict[str, list[str]] | None = None):
+                 synonyms: dict[str, list[str]] | None = None, freshness: Freshness | None = None,
+                 today: Callable[[], date] = date.today):
         self.reader = reader
         self.embedder = embedder
+        self.freshness = freshness or Freshness.load()
+        self.today = today
         self.config = config or RetrievalConfig.load()
         self.synonyms = load_synonyms() if synonyms is None else synonyms
         rows = reader.rows
@@ -211,13 +220,14 @@ class Retriever:
 
     # -- search -------------------------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, mode: Mode = "hybrid",
-               k: int | None = None) -> Retrieval:
+               k: int | None = None, vector: np.ndarray | None = None) -> Retrieval:
+        """The top ``k`` hits for ``query``; ``vector`` is its embedding when the caller already has it."""
         f = filters or Filters()
         cfg = self.config
         k = k or cfg.max_hits
         timings: dict[str, float] = {}
         t = time.perf_counter()
-        qvec = self.embedder.embed([query], "query")[0]
+        qvec = vector if vector is not None else self.embedder.embed([query], "query")[0]
         timings["embed"] = (time.perf_counter() - t) * 1000
         expanded = expand_query(query, self.synonyms)
         mask = self._mask(f)  # sector, source and language filters (the municipality boosts, below)
@@ -260,6 +270,7 @@ class Retriever:
                 fused[cid] = fused.get(cid, 0.0) + 0.5 / (cfg.rrf_k + r + 1)
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(3 * k, 24)]
         got = self.reader.dense.get_with_vectors(ranked)
+        today = self.today()
         hits: list[Hit] = []
         for cid in ranked:
             if cid not in got:
@@ -272,8 +283,11 @@ class Retriever:
                     score *= cfg.municipality_boost
                 elif chunk.municipality:
                     score *= cfg.other_municipality_penalty
+            outdated = self.freshness.outdated(chunk, today)
+            if outdated:  # a page that looks older ranks below the current one
+                score *= cfg.outdated_penalty
             hits.append(Hit(chunk, score, float(np.dot(vec, qvec)), dense_rank.get(cid), lex_rank.get(cid),
-                            lex_score.get(cid, 0.0)))
+                            lex_score.get(cid, 0.0), outdated))
         hits.sort(key=lambda h: h.score, reverse=True)
         hits = self._diversify(self._collapse(hits), k)
         timings["fuse"] = (time.perf_counter() - t) * 1000

@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     judge_api_key: str | None = None
 
     # Answering and API
+    translator: str = Field(default="apertium", description="Bokmål -> nynorsk for nynorsk questions: apertium | none")
     answer_mode: str = Field(default="auto", description="auto (llm when configured) | default | llm")
     prompts_dir: Path = REPO_ROOT / "prompts"
     conversation_ttl_s: float = 3600

@@ -1,8 +1,18 @@
-"""Default answer mode, no LLM: an answer composed of sentences taken from the sources.
+"""Default answer mode, no LLM: the answer is the best source's own passages, whole and in order.
 
-Shape: a short summary (the most relevant sentences), per-sector bullets, then "Neste steg"
-where the sources say who to contact, how to apply or where to complain. Every sentence from
-a source carries its [n]; the only other words are the fixed phrases in prompts/templates.yaml.
+Shape (every word is the source's or a fixed phrase from prompts/templates.yaml):
+
+    <the document's opening sentence(s): what it is>                              [1]
+    **<heading of the section the question asks for>**
+    <that section, whole, in the source's order, trimmed at a sentence or list item> [1]
+    <one fixed phrase when the question asks for a fact the source does not hold>
+    **Dette kan også være aktuelt**
+    - <Title> (<sector>): <that document's opening sentence>                        [2]
+
+An overview question ("hva har vi rett på?") gets one line per scheme across the sectors instead.
+One [n] per passage: every sentence in a passage is traced to the marker that ends it. Facts stay
+tied to their scheme: the deadlines, amounts and conditions shown come from one document only;
+other schemes get their opening line.
 """
 
 from __future__ import annotations
@@ -11,134 +21,271 @@ import re
 from dataclasses import dataclass
 
 from eti.answer.context import AskContext, Citation
-from eti.answer.guardrails.patterns import matches
+from eti.answer.passages import Block, DocumentLoader, Passage
 from eti.answer.templates import Templates
+from eti.answer.topics import Topic, TopicRecogniser
 from eti.index.lexical import Analyzer
 from eti.retrieve import Hit
+from eti.sanitize import InstructionFilter
+from eti.sentences import split_text
 
 SECTOR_ORDER = ["health", "welfare", "education", "municipal", "legal"]
-NEXT_STEP_SECTION = re.compile(r"slik søk|søknad|slik søkj|klage|klaga|kontakt|hvem kan hjelpe|kven kan hjelpe|"
-                               r"neste steg|how to apply|søke|søkje", re.I)
-ACTION_START = re.compile(r"^(- )?(søk|send|kontakt|ta kontakt|ring|be om|spør|spør om|klag|du kan søke|du søker|"
-                          r"søknaden|du kan klage|fyll ut|logg inn|gå til)\b", re.I)
-# "Se eget kort." / "Les kortet om pleiepenger.": pointers between ETI's cards mean nothing out of context
-_CROSS_REFERENCE = re.compile(r"^(se|les)( også)? (eget kort|kortet|kortene)\b[^.]*\.$", re.I)
-_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"(])")
+SUMMARY_CHARS = 260
+MAIN_CHARS = 560
+LINE_CHARS = 170
+ALSO_LINES = 3
+OVERVIEW_LINES = 8
+# a sentence that leans on the one before it ("Dette gjelder…", "2) Du kan…")
+DANGLING = re.compile(r"^(dette|disse|denne|slik|derfor|også|òg|i tillegg|her|samme|dei|de fleste av dem|"
+                      r"this|these|that|such|therefore|also|in addition|\d+\)|[a-h]\))(\s|$)", re.I)
 
 
 @dataclass
-class Sentence:
-    text: str
+class _Doc:
     hit: Hit
-    rank: int  # the hit's rank
-    order: int  # position in the chunk
-    score: float = 0.0
-    overlap: float = 0.0  # share of the query's words in the sentence
+    passages: list[Passage]
+
+    @property
+    def title(self) -> str:
+        return self.hit.chunk.title
 
 
-def split_sentences(text: str) -> list[str]:
-    out: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("- "):
-            out.append(line[2:].strip())
-            continue
-        out.extend(s.strip() for s in _SENT_END.split(line) if s.strip())
-    return out
-
-
-def _without_cross_references(sentence: str) -> str:
-    parts = [p for p in _SENT_END.split(sentence) if not _CROSS_REFERENCE.match(p.strip())]
-    return " ".join(parts).strip()
-
-
-_INTRO_HEADING = re.compile(r"^(hva er|kva er|what is|om |about )", re.I)
-
-
-def _is_intro(hit: Hit) -> bool:
-    c = hit.chunk
-    return c.section == c.title or bool(_INTRO_HEADING.match(c.section.rsplit(" > ", 1)[-1]))
-
-
-def _clean(sentence: str) -> str:
-    sentence = re.sub(r"^[A-ZÆØÅ][\wæøå ?-]{2,40}\?: ", "", sentence)  # merged-heading prefix "Hvem kan få det?: "
-    return _without_cross_references(sentence.strip())
+def compose(ctx: AskContext, services) -> None:
+    """The default composition stage."""
+    services.composer.compose(ctx)
 
 
 class Composer:
-    def __init__(self, analyzer: Analyzer, templates: Templates, injection_patterns: tuple):
-        self.analyzer = analyzer
-        self.templates = templates
-        self.injection = injection_patterns
+    def __init__(self, loader: DocumentLoader, analyzer: Analyzer, templates: Templates,
+                 instructions: InstructionFilter, topics: TopicRecogniser):
+        self.loader, self.analyzer, self.templates = loader, analyzer, templates
+        self.instructions, self.topics = instructions, topics
 
-    def _candidates(self, hits: list[Hit], query_stems: set[str]) -> list[Sentence]:
-        out: list[Sentence] = []
-        seen: set[str] = set()
-        for rank, hit in enumerate(hits):
-            for order, raw in enumerate(split_sentences(hit.chunk.text)):
-                s = _clean(raw)
-                key = s.lower()
-                # a question (usually a heading such as "Hvem kan få det?") or a list's lead-in ("... for deg:")
-                # tells the parent nothing on its own
-                if len(s) < 25 or len(s) > 450 or s.endswith(("?", ":")) or key in seen or matches(self.injection, s):
-                    continue
-                seen.add(key)
-                stems = set(self.analyzer(s))
-                overlap = len(stems & query_stems) / max(1, len(query_stems))
-                # relevance: lexical overlap, the hit's rank and dense similarity, earlier sentences first;
-                # the opening sentences of a page or card usually say what the thing is
-                intro = 0.25 if order <= 1 and _is_intro(hit) else 0.0
-                score = overlap + 0.6 * hit.dense_similarity + intro - 0.04 * rank - 0.02 * min(order, 5)
-                out.append(Sentence(s, hit, rank, order, score, overlap))
+    # -- choosing ------------------------------------------------------------------------------
+    def _docs(self, hits: list[Hit]) -> list[_Doc]:
+        """One entry per document, in hit order (a document's best hit stands for it)."""
+        seen: dict[str, _Doc] = {}
+        for h in hits:
+            if h.chunk.doc_id not in seen:
+                passages = [self._clean(p) for p in self.loader.passages(h.chunk)]
+                seen[h.chunk.doc_id] = _Doc(h, [p for p in passages if p.blocks])
+        return [d for d in seen.values() if d.passages]
+
+    def _clean(self, p: Passage) -> Passage:
+        """Instruction-like sentences never reach an answer, whatever an older index holds."""
+        blocks = []
+        for b in p.blocks:
+            lines = [" ".join(s for s in split_text(line) if not self.instructions.is_instruction(s)) for line in b.lines]
+            lines = [line for line in lines if line]
+            if lines:
+                blocks.append(Block(lines, b.is_list))
+        return Passage(p.heading, p.chunk, blocks, p.order)
+
+    def _about(self, doc: _Doc, topic: Topic) -> bool:
+        """Is ``doc`` about the scheme the question names?"""
+        if not topic.schemes:
+            return False
+        wanted = set(topic.schemes[:2])
+        card = self.topics.scheme_of_card(doc.hit.chunk.doc_id)
+        return card in wanted or bool(wanted & set(self.topics.schemes_in(doc.title)))
+
+    def _primary(self, docs: list[_Doc], topic: Topic) -> _Doc:
+        """The best-ranked current document about the question's scheme; else the best-ranked one."""
+        top = docs[0]
+        candidates = [d for d in docs[:5] if self._about(d, topic)] or [top]
+        current = [d for d in candidates if not d.hit.outdated] or candidates
+        return current[0]
+
+    def _overlap(self, text: str, query_stems: set[str]) -> float:
+        if not query_stems:
+            return 0.0
+        return len(set(self.analyzer(text)) & query_stems) / len(query_stems)
+
+    def _facet_passages(self, doc: _Doc, topic: Topic, query_stems: set[str]) -> list[Passage]:
+        """The section(s) the question asks for: by the headings' facet, then by the words asked."""
+        body = doc.passages[1:] if len(doc.passages) > 1 else []
+        if not body:
+            return []
+        scored = []
+        for p in body:
+            facet = self.topics.section_facet(p.heading)
+            score = self._overlap(f"{p.heading} {p.text}", query_stems)
+            if facet == topic.facet:
+                score += 1.0
+            elif topic.facet == "what" and facet is None and p.order == 1:
+                score += 0.3
+            if topic.facet in ("amount",) and re.search(r"\d", p.text):
+                score += 0.3
+            if DANGLING.match(p.sentences[0] if p.sentences else ""):
+                score -= 0.5
+            scored.append((score, p))
+        scored.sort(key=lambda sp: -sp[0])
+        best = [scored[0][1]]
+        # a second section when the question names its facet and that is a different section
+        if topic.facet_named and len(scored) > 1 and scored[1][0] >= 1.0:
+            best.append(scored[1][1])
+        return sorted(best, key=lambda p: p.order)
+
+    # -- trimming -------------------------------------------------------------------------------
+    @staticmethod
+    def _trim(blocks: list[Block], budget: int) -> list[Block]:
+        """Whole blocks while they fit, then whole sentences or list items; never half a sentence."""
+        out: list[Block] = []
+        used = 0
+        for b in blocks:
+            if used + len(b) <= budget:
+                out.append(b)
+                used += len(b)
+                continue
+            if b.is_list:
+                items = []
+                for line in b.lines:
+                    if used + len(line) + 3 > budget:
+                        break
+                    items.append(line)
+                    used += len(line) + 3
+                if items:
+                    out.append(Block(items, True))
+            else:
+                kept = []
+                for s in split_text(" ".join(b.lines)):
+                    if used + len(s) + 1 > budget or (not kept and DANGLING.match(s) and not out):
+                        break
+                    kept.append(s)
+                    used += len(s) + 1
+                if kept:
+                    out.append(Block([" ".join(kept)], False))
+            break
         return out
 
-    def compose(self, ctx: AskContext, query: str) -> None:
-        lang = ctx.language
-        hits = ctx.hits
-        query_stems = set(self.analyzer(query))
-        cands = self._candidates(hits, query_stems)
-        if not cands:
+    def _opening(self, doc: _Doc, budget: int = SUMMARY_CHARS) -> list[Block]:
+        """The document's first sentences: what the scheme is."""
+        first = doc.passages[0]
+        sentences = [s for s in first.sentences if not DANGLING.match(s)] or first.sentences
+        kept: list[str] = []
+        for s in sentences:
+            if kept and len(" ".join(kept)) + len(s) > budget:
+                break
+            kept.append(s)
+            if len(" ".join(kept)) >= budget * 0.6:
+                break
+        return [Block([" ".join(kept)], False)] if kept else []
+
+    # -- writing ---------------------------------------------------------------------------------
+    def compose(self, ctx: AskContext) -> None:
+        if not ctx.hits:
             return
+        topic = ctx.topic or self.topics.recognise(ctx.query)
+        docs = self._docs(ctx.hits)
+        if not docs:
+            return
+        lang = ctx.language if ctx.language in ("nb", "nn") else "nb"  # the sources are Norwegian
         citations: dict[str, Citation] = {}
 
-        def cite(s: Sentence) -> str:
-            c = s.hit.chunk
+        def cite(p: Passage, hit: Hit | None = None) -> str:
+            c = p.chunk
             if c.id not in citations:
-                citations[c.id] = Citation.from_chunk(len(citations) + 1, c, c.text[:300])
-            n = citations[c.id].n
-            # a list item may hold two sentences: each carries the number, not just the last
-            return " ".join(f"{part} [{n}]" for part in _SENT_END.split(s.text))
+                snippet = " ".join(p.text.split())[:300]
+                citations[c.id] = Citation.from_chunk(len(citations) + 1, c, snippet,
+                                                      outdated=bool(hit and hit.outdated))
+            return f"[{citations[c.id].n}]"
 
-        used: set[str] = set()
-        top_sim = max(h.dense_similarity for h in hits)
-        summary_pool = sorted((s for s in cands if s.rank <= 1), key=lambda s: s.score, reverse=True)
-        summary = sorted(summary_pool[:2], key=lambda s: (s.rank, s.order))
-        used.update(s.text for s in summary)
-        parts = [" ".join(cite(s) for s in summary)]
-
-        # other sectors only where a hit is close to the best one (e5 similarities are compressed)
-        relevant = [h for h in hits if h.dense_similarity >= top_sim - 0.03 or h is hits[0]]
-        lexical_language = ctx.language in ("nb", "nn")
-        sectors = sorted({h.chunk.sector for h in relevant},
-                         key=lambda sec: min(i for i, h in enumerate(hits) if h.chunk.sector == sec))
-        next_steps = [s for s in cands if s.rank < 4 and s.text not in used and s.hit in relevant and (
-            NEXT_STEP_SECTION.search(s.hit.chunk.section.rsplit(" > ", 1)[-1]) or ACTION_START.search(s.text))]
-        next_steps = sorted(next_steps, key=lambda s: s.score, reverse=True)[:3]
-        step_texts = {s.text for s in next_steps}
-        for i, sector in enumerate(sectors[:4]):
-            pool = [s for s in cands if s.hit.chunk.sector == sector and s.text not in used
-                    and s.text not in step_texts and s.hit in relevant
-                    and (i == 0 or not lexical_language or s.overlap > 0)]
-            best = sorted(pool, key=lambda s: s.score, reverse=True)[: 2 if i == 0 else 1]
-            if not best:
-                continue
-            used.update(s.text for s in best)
-            label = self.templates.sector(lang, sector)
-            parts.append(f"**{label}**\n" + "\n".join(f"- {cite(s)}" for s in best))
-        if next_steps:
-            parts.append(f"**{self.templates.get(lang, 'next_steps')}**\n"
-                         + "\n".join(f"- {cite(s)}" for s in next_steps))
-        ctx.answer = "\n\n".join(p for p in parts if p)
+        if topic.facet == "overview":
+            parts = self._overview(docs, lang, cite)
+        else:
+            parts = self._answer(docs, topic, lang, ctx.query, cite)
+        ctx.answer = "\n\n".join(p for p in parts if p).strip()
         ctx.citations = sorted(citations.values(), key=lambda c: c.n)
+
+    def _render(self, blocks: list[Block], marker: str) -> str:
+        text = "\n".join(b.text() for b in blocks)
+        return f"{text} {marker}" if text else ""
+
+    def _answer(self, docs: list[_Doc], topic: Topic, lang: str, query: str, cite) -> list[str]:
+        primary = self._primary(docs, topic)
+        query_stems = set(self.analyzer(query))
+        opening = self._opening(primary)
+        first = primary.passages[0]
+        parts = [self._render(opening, cite(first, primary.hit))] if opening else []
+        shown = {s for b in opening for s in b.sentences}
+        budget = MAIN_CHARS
+        for p in self._facet_passages(primary, topic, query_stems):
+            blocks = [Block([ln for ln in b.lines if ln not in shown], b.is_list) for b in p.blocks]
+            blocks = self._trim([b for b in blocks if b.lines], budget)
+            if not blocks:
+                continue
+            budget -= sum(len(b) for b in blocks)
+            parts.append(f"**{p.heading}**\n" + self._render(blocks, cite(p, primary.hit)))
+            if budget < 120:
+                break
+        missing = self._missing(primary, topic, lang)
+        if missing:
+            parts.append(missing)
+        others = [d for d in docs if d is not primary and self.topics.scheme_of_card(d.hit.chunk.doc_id)
+                  != self.topics.scheme_of_card(primary.hit.chunk.doc_id)]
+        lines = self._also_lines(primary, others, lang, cite)
+        if lines:
+            parts.append(f"**{self.templates.get(lang, 'also_relevant')}**\n" + "\n".join(lines))
+        return parts
+
+    def _missing(self, doc: _Doc, topic: Topic, lang: str) -> str:
+        """One fixed phrase when the question asks for a fact the document does not hold."""
+        fact = topic.asked_fact
+        if fact is None:
+            return ""
+        text = "\n".join(p.text for p in doc.passages)
+        if self.topics.holds(fact, text):
+            return ""
+        what = self.templates.get(lang, "missing_what")
+        scheme = self.topics.scheme_of_card(doc.hit.chunk.doc_id) or next(iter(self.topics.schemes_in(doc.title)), None)
+        who = self.topics.schemes[scheme].who_decides if scheme else doc.hit.chunk.title
+        key = "amount" if fact == "count" else fact
+        return self.templates.get(lang, "missing").format(what=what.get(key, what["other"]), link=doc.hit.chunk.url,
+                                                           who=who)
+
+    def _also_lines(self, primary: _Doc, others: list[_Doc], lang: str, cite) -> list[str]:
+        """Other schemes, one line each, other sectors first (only where the hit is close to the best)."""
+        best = primary.hit.dense_similarity
+        close = [d for d in others if d.hit.dense_similarity >= best - 0.035]
+        close.sort(key=lambda d: (d.hit.chunk.sector == primary.hit.chunk.sector, -d.hit.score))
+        lines, seen_titles = [], {primary.title.lower()}
+        for d in close:
+            if len(lines) >= ALSO_LINES or d.title.lower() in seen_titles:
+                continue
+            opening = self._opening(d, LINE_CHARS)
+            if not opening:
+                continue
+            seen_titles.add(d.title.lower())
+            label = self.templates.sector(lang, d.hit.chunk.sector)
+            lines.append(f"- {d.title} ({label}): {self._render(opening, cite(d.passages[0], d.hit))}")
+        return lines
+
+    def _overview(self, docs: list[_Doc], lang: str, cite) -> list[str]:
+        """One line per relevant scheme across the sectors: what it gives, and its link (the citation)."""
+        picked: list[_Doc] = []
+        titles: set[str] = set()
+        for d in docs:
+            scheme = self.topics.scheme_of_card(d.hit.chunk.doc_id)
+            if scheme is not None and not self.topics.schemes[scheme].overview:
+                continue
+            if d.title.lower() in titles or d.hit.outdated:
+                continue
+            titles.add(d.title.lower())
+            picked.append(d)
+        by_sector: dict[str, list[_Doc]] = {}
+        for d in picked:
+            by_sector.setdefault(d.hit.chunk.sector, []).append(d)
+        # round-robin over the sectors, so one sector cannot fill the list
+        ordered: list[_Doc] = []
+        while len(ordered) < OVERVIEW_LINES and any(by_sector.values()):
+            for sector in SECTOR_ORDER:
+                if by_sector.get(sector) and len(ordered) < OVERVIEW_LINES:
+                    ordered.append(by_sector[sector].pop(0))
+        ordered.sort(key=lambda d: SECTOR_ORDER.index(d.hit.chunk.sector) if d.hit.chunk.sector in SECTOR_ORDER else 9)
+        lines = []
+        for d in ordered:
+            opening = self._opening(d, 150)
+            if opening:
+                label = self.templates.sector(lang, d.hit.chunk.sector)
+                lines.append(f"- **{d.title}** ({label}): {self._render(opening, cite(d.passages[0], d.hit))}")
+        return [self.templates.get(lang, "overview_intro"), "\n".join(lines)] if lines else []

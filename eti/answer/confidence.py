@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import time
 
-from eti.answer.context import AskContext, Status
+from eti.answer.context import AskContext
 from eti.answer.services import Services
+from eti.core import Status
 from eti.retrieve import RetrievalConfig, expand_query
 
 
 def retrieve(ctx: AskContext, services: Services) -> None:
     t = time.perf_counter()
-    result = services.retriever.search(ctx.retrieval_query or ctx.redacted, ctx.filters, ctx.retriever_mode)
+    vector = ctx.vector if ctx.vector is not None and ctx.vector_text == ctx.query else None
+    k = services.config.overview_hits if ctx.topic is not None and ctx.topic.facet == "overview" else None
+    result = services.retriever.search(ctx.query, ctx.filters, ctx.retriever_mode, k=k, vector=vector)
     ctx.hits = result.hits
     ctx.timings_ms.update({f"retrieve_{k}": v for k, v in result.timings_ms.items()})
     ctx.timings_ms["retrieve"] = (time.perf_counter() - t) * 1000
@@ -20,8 +23,8 @@ def retrieve(ctx: AskContext, services: Services) -> None:
 def lexical_coverage(ctx: AskContext, services: Services) -> float:
     """Share of the query's content words (stemmed) that the top hits contain."""
     analyzer = services.retriever.reader.lexical.analyzer
-    query = set(analyzer(ctx.retrieval_query or ctx.redacted))
-    synonyms = set(analyzer(expand_query(ctx.retrieval_query or ctx.redacted, services.retriever.synonyms)))
+    query = set(analyzer(ctx.query))
+    synonyms = set(analyzer(expand_query(ctx.query, services.retriever.synonyms)))
     if not query:
         return 0.0
     found: set[str] = set()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from eti.answer.topics import Topic
 from eti.core import Chunk, Status
 from eti.retrieve import Filters, Hit
 
@@ -33,6 +36,7 @@ class Citation:
     legal_basis: list[LegalBasis] = field(default_factory=list)
     attribution: str | None = None
     outdated: bool = False
+    language: str = "nb"  # the cited text's language (not part of the API's citation)
 
     @classmethod
     def from_chunk(cls, n: int, chunk: Chunk, snippet: str, *, outdated: bool = False) -> Citation:
@@ -42,7 +46,7 @@ class Citation:
         return cls(n=n, url=chunk.url, title=chunk.title, sector=chunk.sector, source_id=chunk.source_id,
                    section=chunk.section, snippet=snippet, last_modified=chunk.updated, fetched_at=chunk.fetched_at,
                    doc_id=chunk.doc_id, chunk_id=chunk.id, kind=kind, reviewed=chunk.updated if card else None,
-                   attribution=getattr(chunk, "attribution", None), outdated=outdated)
+                   attribution=getattr(chunk, "attribution", None), outdated=outdated, language=chunk.language)
 
 
 @dataclass
@@ -54,17 +58,25 @@ class AskContext:
     mode: str = "default"  # default | llm
     retriever_mode: str = "hybrid"  # hybrid | dense | bm25 (ablations)
 
-    redacted: str = ""
+    redacted: str = ""  # the question without invisible characters and personal data: what may be stored
     pii_found: list[str] = field(default_factory=list)
     language: str = "nb"
+    query: str = ""  # the one text the later stages search and compose for (see the pipeline's stages)
+    vector: np.ndarray | None = None  # the question's embedding, made once (guards and retrieval)
+    vector_text: str = ""  # the text `vector` embeds
+    topic: Topic | None = None  # schemes and facet the question is about
+    previous_topic: list[str] = field(default_factory=list)  # scheme ids a follow-up inherited
+    guard: str = ""  # the guard that stopped the run, if any
+    emergency_level: str = "none"  # none | urgent | emergency
     injection_flagged: bool = False
-    retrieval_query: str = ""
     hits: list[Hit] = field(default_factory=list)
     confidence: float = 0.0
     status: Status | None = None  # set by the stage that decides; None while running
     reason: str = ""  # why a stage stopped the run (e.g. "low_confidence", "off_topic")
+    notices: list[str] = field(default_factory=list)  # one-line notices shown above the answer
     answer: str = ""
     citations: list[Citation] = field(default_factory=list)
+    machine_translated: bool = False
     llm_fallback: str | None = None  # why the LLM answer was not used, when it was not
     timings_ms: dict[str, float] = field(default_factory=dict)
 

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from eti.answer.context import AskContext, Citation
-from eti.answer.guardrails.patterns import matches
 from eti.answer.services import Services
+from eti.sentences import split_sentences
 
 LANGUAGE_NAMES = {"nb": "Norwegian bokmål", "nn": "Norwegian nynorsk", "en": "English", "pl": "Polish",
                   "uk": "Ukrainian", "ar": "Arabic", "so": "Somali"}
@@ -29,21 +29,30 @@ def _prompt(prompts_dir: Path, name: str) -> str:
     return (prompts_dir / name).read_text(encoding="utf-8")
 
 
-def rewrite_followup(ctx: AskContext, services: Services, history: list[str]) -> str:
+def rewrite_followup(ctx: AskContext, services: Services) -> None:
+    """LLM mode: an elliptic follow-up is rewritten into a standalone question by the model;
+    a question with a topic of its own starts fresh (as in the default mode)."""
     from langchain_core.messages import HumanMessage
 
+    from eti.answer.followup import previous_questions
+
+    ctx.topic = services.shared.topics.recognise(ctx.query)
+    history = previous_questions(ctx, services)
+    if not history or not ctx.topic.elliptic:
+        return
     text = _prompt(services.prompts_dir, "rewrite.md").format(
-        history="\n".join(f"- {q}" for q in history[-3:]), question=ctx.redacted)
+        history="\n".join(f"- {q}" for q in history[-3:]), question=ctx.query)
     out = services.chat_model.invoke([HumanMessage(content=text)])  # type: ignore[union-attr]
     rewritten = str(out.content).strip().splitlines()[0] if str(out.content).strip() else ""
-    return rewritten[:500] or ctx.redacted
+    ctx.query = rewritten[:500] or ctx.query
+    ctx.topic = services.shared.topics.recognise(ctx.query)
 
 
 def _sources_block(ctx: AskContext, services: Services) -> str:
     blocks = []
     for i, h in enumerate(ctx.hits, start=1):
         c = h.chunk
-        text = " ".join(s for s in re.split(r"(?<=[.!?])\s+", c.text) if not matches(services.patterns.injection, s))
+        text = " ".join(s for s in split_sentences(c.text) if not services.shared.guards.instructions.is_instruction(s))
         blocks.append(f'<source n="{i}" sector="{c.sector}" title="{c.title}" section="{c.section}">\n{text}\n</source>')
     return "\n".join(blocks)
 
@@ -54,7 +63,7 @@ def compose_with_llm(ctx: AskContext, services: Services) -> None:
     lang = LANGUAGE_NAMES.get(ctx.language, "Norwegian bokmål")
     system = _prompt(services.prompts_dir, "answer_system.md").replace("{language_name}", lang)
     user = _prompt(services.prompts_dir, "answer_user.md").format(
-        sources=_sources_block(ctx, services), question=ctx.redacted, language_name=lang)
+        sources=_sources_block(ctx, services), question=ctx.query, language_name=lang)
     out = services.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=user)])  # type: ignore[union-attr]
     answer, citations = validate_citations(str(out.content), ctx, services)
     if not citations:
@@ -84,7 +93,7 @@ def validate_citations(text: str, ctx: AskContext, services: Services) -> tuple[
                 continue
             if not re.search(r"\w", _CITE.sub("", sentence)):  # a citation with no sentence
                 continue
-            if matches(services.patterns.injection, sentence):
+            if services.shared.guards.instructions.is_instruction(sentence):
                 continue
             if ctx.language in ("nb", "nn"):
                 words = set(analyzer(_CITE.sub("", sentence)))

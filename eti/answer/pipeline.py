@@ -1,8 +1,14 @@
-"""The answer pipeline: a question runs through these stages in order; any stage may stop it.
+"""The answer pipeline: one list of stages per answer mode, run in order; any stage may stop it.
 
-    redact_personal_data -> detect_language -> emergency -> medical_advice -> harmful_request
-    -> injected_instructions
-    -> followup -> retrieve -> confidence_gate -> compose -> finish
+    default: redact_personal_data -> detect_language -> embed_question -> emergency -> refusals
+             -> injected_instructions -> followup -> retrieve -> confidence_gate -> compose
+             -> no_verdicts -> localise -> finish
+    llm:     the same, with the LLM's follow-up rewrite and composition (each falls back to the
+             default stage when the provider fails)
+    always:  show_notices -> record_conversation (after the run, stopped or not)
+
+The runner times every stage and catches provider errors once: a stage with a ``fallback`` that
+raises is replaced by its fallback, and the reason is kept on the context.
 """
 
 from __future__ import annotations
@@ -10,45 +16,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from eti.answer import confidence, followup, llm
-from eti.answer.context import AskContext, Status
-from eti.answer.conversations import Turn
+from eti.answer import compose, confidence, followup, llm, localise, verdicts
+from eti.answer.context import AskContext
 from eti.answer.guardrails import stages as guard
 from eti.answer.services import Services
+from eti.core import Status
 from eti.retrieve import Filters
+from eti.state import Turn
 
 log = logging.getLogger(__name__)
-Stage = Callable[[AskContext, Services], None]
+StageFn = Callable[[AskContext, Services], None]
 
 
-def _followup(ctx: AskContext, services: Services) -> None:
-    previous = [t.question for t in services.conversations.get_or_new(ctx.conversation_id).turns
-                if t.status == Status.answered]
-    if previous and ctx.mode == "llm" and services.chat_model is not None:
-        try:
-            ctx.retrieval_query = llm.rewrite_followup(ctx, services, previous)
-            return
-        except Exception as exc:  # any provider failure: fall back to the default join  # noqa: BLE001
-            log.warning("follow-up rewrite failed (%s); joining questions instead", type(exc).__name__)
-    followup.contextualise(ctx, services, previous)
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: StageFn
+    fallback: StageFn | None = None  # used when ``run`` fails (an LLM provider error, a timeout)
 
 
-def _compose(ctx: AskContext, services: Services) -> None:
-    query = ctx.retrieval_query or ctx.redacted
-    if ctx.mode == "llm" and services.chat_model is not None:
-        try:
-            llm.compose_with_llm(ctx, services)
-            return
-        except Exception as exc:  # timeout, HTTP error, garbage output: the parent never sees a 500  # noqa: BLE001
-            ctx.llm_fallback = f"{type(exc).__name__}: {str(exc)[:200]}"
-            log.warning("LLM answer not used (%s); composing from the sources", ctx.llm_fallback)
-    elif ctx.mode == "llm":
-        ctx.llm_fallback = "no LLM configured"
-    services.composer.compose(ctx, query)
-
-
-def _finish(ctx: AskContext, services: Services) -> None:
+def finish(ctx: AskContext, services: Services) -> None:
     if not ctx.answer:
         ctx.answer = services.templates.get(ctx.language, "no_answer")
         ctx.stop(Status.no_answer, "nothing_to_compose")
@@ -56,37 +45,84 @@ def _finish(ctx: AskContext, services: Services) -> None:
     ctx.stop(Status.answered)
 
 
-STAGES: list[tuple[str, Stage]] = [
-    ("redact_personal_data", guard.redact_personal_data),
-    ("detect_language", guard.detect),
-    ("emergency", guard.emergency),
-    ("medical_advice", guard.medical_advice),
-    ("harmful_request", guard.harmful_request),
-    ("injected_instructions", guard.injected_instructions),
-    ("followup", _followup),
-    ("retrieve", confidence.retrieve),
-    ("confidence_gate", confidence.gate),
-    ("compose", _compose),
-    ("finish", _finish),
+def show_notices(ctx: AskContext, services: Services) -> None:
+    """One-line notices (where to call if it is acute, the personal-data notice, the language
+    notice) go on top of the answer; the emergency text stands alone."""
+    if ctx.notices and ctx.status != Status.emergency:
+        ctx.answer = "\n\n".join([*dict.fromkeys(ctx.notices), ctx.answer])
+
+
+def record_conversation(ctx: AskContext, services: Services) -> None:
+    """The turn, redacted, for follow-ups (and nothing else: never the question as received)."""
+    conv = services.conversations.get_or_new(ctx.conversation_id)
+    services.conversations.add(conv, Turn(ctx.redacted, str(ctx.status), [c.doc_id for c in ctx.citations]))
+
+
+INPUT = [
+    Stage("redact_personal_data", guard.redact_personal_data),
+    Stage("detect_language", guard.detect_language),
+    Stage("embed_question", guard.embed_question),
+    Stage("emergency", guard.emergency),
+    Stage("refusals", guard.refusals),
+    Stage("injected_instructions", guard.injected_instructions),
 ]
+OUTPUT = [
+    Stage("no_verdicts", verdicts.no_verdicts),
+    Stage("localise", localise.localise),
+    Stage("finish", finish),
+]
+STAGES: dict[str, list[Stage]] = {
+    "default": [*INPUT,
+                Stage("followup", followup.contextualise),
+                Stage("retrieve", confidence.retrieve),
+                Stage("confidence_gate", confidence.gate),
+                Stage("compose", compose.compose),
+                *OUTPUT],
+    "llm": [*INPUT,
+            Stage("followup", llm.rewrite_followup, fallback=followup.contextualise),
+            Stage("retrieve", confidence.retrieve),
+            Stage("confidence_gate", confidence.gate),
+            Stage("compose", llm.compose_with_llm, fallback=compose.compose),
+            *OUTPUT],
+}
+ALWAYS = [Stage("show_notices", show_notices), Stage("record_conversation", record_conversation)]
+
+
+def _run(stage: Stage, ctx: AskContext, services: Services) -> None:
+    t = time.perf_counter()
+    try:
+        stage.run(ctx, services)
+    except Exception as exc:  # a provider failed (timeout, HTTP error, garbage): the parent never sees a 500  # noqa: BLE001
+        if stage.fallback is None:
+            raise
+        ctx.llm_fallback = f"{type(exc).__name__}: {str(exc)[:200]}"
+        log.warning("stage %s failed (%s); using its fallback", stage.name, ctx.llm_fallback)
+        stage.fallback(ctx, services)
+    ctx.timings_ms[stage.name] = (time.perf_counter() - t) * 1000
+
+
+def stages_for(mode: str, services: Services) -> list[Stage]:
+    """The stage list for ``mode``; llm without a configured model is the default list."""
+    if mode == "llm" and services.chat_model is None:
+        return STAGES["default"]
+    return STAGES[mode]
 
 
 def answer(question: str, services: Services, *, conversation_id: str | None = None,
            filters: Filters | None = None, language: str | None = None, mode: str = "default",
            retriever: str = "hybrid") -> AskContext:
-    """Run one question through every stage; returns the context with status, answer and citations."""
+    """Run one question through its mode's stages; returns the context with status, answer and citations."""
     conv = services.conversations.get_or_new(conversation_id)
     ctx = AskContext(question=question, filters=filters or Filters(), requested_language=language,
                      conversation_id=conv.id, mode=mode, retriever_mode=retriever)
+    if mode == "llm" and services.chat_model is None:
+        ctx.llm_fallback = "no LLM configured"
     t0 = time.perf_counter()
-    for name, stage in STAGES:
-        t = time.perf_counter()
-        stage(ctx, services)
-        ctx.timings_ms[name] = (time.perf_counter() - t) * 1000
+    for stage in stages_for(mode, services):
+        _run(stage, ctx, services)
         if ctx.stopped:
             break
-    if ctx.pii_found and ctx.status in (Status.answered, Status.no_answer):
-        ctx.answer = f"{services.templates.get(ctx.language, 'pii_notice')}\n\n{ctx.answer}"
+    for stage in ALWAYS:
+        _run(stage, ctx, services)
     ctx.timings_ms["total"] = (time.perf_counter() - t0) * 1000
-    services.conversations.add(conv, Turn(ctx.redacted, str(ctx.status), [c.doc_id for c in ctx.citations]))
     return ctx

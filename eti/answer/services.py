@@ -18,8 +18,13 @@ from pathlib import Path
 
 from eti.answer.compose import Composer
 from eti.answer.conversations import ConversationStore, build_conversation_store
-from eti.answer.guardrails.patterns import GuardrailPatterns
+from eti.answer.guardrails.guards import Guards, build_guards, load_guard_spec
+from eti.answer.language import LanguageIdentifier
+from eti.answer.passages import DocumentLoader
 from eti.answer.templates import Templates
+from eti.answer.topics import TopicRecogniser
+from eti.answer.translate import Translator, build_translator
+from eti.answer.verdicts import VerdictRules
 from eti.chat import ChatModel, answer_endpoint, build_chat_model
 from eti.embed import Embedder, build_embedder
 from eti.index.reader import IndexReader
@@ -34,20 +39,27 @@ class Shared:
     settings: Settings
     embedder: Embedder
     templates: Templates
-    patterns: GuardrailPatterns
+    guards: Guards
+    languages: LanguageIdentifier
+    topics: TopicRecogniser
     conversations: ConversationStore
     chat_model: ChatModel | None = None
+    translator: Translator | None = None  # bokmål -> nynorsk; None: nynorsk questions get bokmål
+    verdicts: VerdictRules = dataclasses.field(default_factory=VerdictRules.load)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None = None,
                       chat_model: ChatModel | None = None, conversations: ConversationStore | None = None) -> Shared:
         """Build what ``settings`` configures; hand in objects that were already built (tests, the API)."""
-        return cls(settings=settings,
-                   embedder=embedder if embedder is not None else build_embedder(settings),
+        embedder = embedder if embedder is not None else build_embedder(settings)
+        return cls(settings=settings, embedder=embedder,
                    templates=Templates.load(settings.prompts_dir),
-                   patterns=GuardrailPatterns.load(),
+                   guards=build_guards(load_guard_spec(), embedder, settings.embed_cache_path),
+                   languages=LanguageIdentifier(),
+                   topics=TopicRecogniser.load(),
                    conversations=conversations if conversations is not None else build_conversation_store(settings),
-                   chat_model=chat_model if chat_model is not None else build_chat_model(answer_endpoint(settings)))
+                   chat_model=chat_model if chat_model is not None else build_chat_model(answer_endpoint(settings)),
+                   translator=build_translator(settings.translator))
 
 
 @dataclass
@@ -70,7 +82,8 @@ class Services:
     @classmethod
     def for_index(cls, shared: Shared, reader: IndexReader) -> Services:
         retriever = Retriever(reader, shared.embedder)
-        composer = Composer(reader.lexical.analyzer, shared.templates, shared.patterns.injection)
+        composer = Composer(DocumentLoader(reader), reader.lexical.analyzer, shared.templates,
+                            shared.guards.instructions, shared.topics)
         return cls(shared, retriever, composer)
 
     def with_index(self, reader: IndexReader) -> Services:
@@ -89,10 +102,6 @@ class Services:
     @property
     def templates(self) -> Templates:
         return self.shared.templates
-
-    @property
-    def patterns(self) -> GuardrailPatterns:
-        return self.shared.patterns
 
     @property
     def conversations(self) -> ConversationStore:

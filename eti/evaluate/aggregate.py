@@ -26,6 +26,14 @@ def summarise(rows: list[dict]) -> dict:
     lat = [r["latency_ms"] for r in rows if not r.get("error")]
     out["latency_p50_ms"] = round(percentile(lat, 50), 1)
     out["latency_p95_ms"] = round(percentile(lat, 95), 1)
+    chars = [r["answer_chars"] for r in rows if r.get("answer_chars") is not None]
+    out["answer_chars_median"] = round(percentile(chars, 50), 1) if chars else None
+    for key in ("dangling", "contradictions", "verdicts"):
+        out[key] = sum(r.get(key) or 0 for r in rows)
+    for key in ("language_ok", "topic_ok", "outdated_ok", "honest"):
+        out[key] = _mean([1.0 if r[key] else 0.0 for r in rows if r.get(key) is not None])
+    unanswerable = [r for r in rows if r["kind"] == "unanswerable"]
+    out["unanswerable_no_answer"] = _mean([1.0 if r["status"] == "no_answer" else 0.0 for r in unanswerable])
     return out
 
 
@@ -35,6 +43,14 @@ def breakdown(rows: list[dict], key: str) -> dict[str, dict]:
         values = r[key] if isinstance(r[key], list) else [r[key]]
         for v in values or ["none"]:
             groups[v].append(r)
+    return {k: summarise(v) for k, v in sorted(groups.items())}
+
+
+def breakdown_pairs(rows: list[dict], first: str, second: str) -> dict[str, dict]:
+    """Figures per (first, second) value pair, keyed "first/second" (e.g. "test/factual")."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[f"{r[first]}/{r[second]}"].append(r)
     return {k: summarise(v) for k, v in sorted(groups.items())}
 
 

@@ -66,7 +66,9 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
             report["configs"].append({
                 "name": name, "retriever": retriever, "mode": mode, "summary": aggregate.summarise(rows),
                 "by_kind": aggregate.breakdown(rows, "kind"), "by_sector": aggregate.breakdown(rows, "sectors"),
-                "by_lang": aggregate.breakdown(rows, "lang"), "results": rows})
+                "by_lang": aggregate.breakdown(rows, "lang"), "by_split": aggregate.breakdown(rows, "split"),
+                "by_facet": aggregate.breakdown(rows, "facet"),
+                "by_split_kind": aggregate.breakdown_pairs(rows, "split", "kind"), "results": rows})
     primary = report["configs"][0]
     if baseline is not None:
         old = json.loads(baseline.read_text(encoding="utf-8"))

@@ -5,27 +5,37 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from eti.sentences import split_text
 
 CITE = re.compile(r"\[(\d+)\]")
 
 
-def is_relevant(doc_id: str, url: str, relevant: Iterable[str]) -> str | None:
-    """The relevant id this document satisfies, if any (card ids match doc ids; URLs match by prefix)."""
+def is_relevant(doc_id: str, url: str, relevant: Iterable[str], source_id: str = "") -> str | None:
+    """The relevant id this document satisfies, if any: card ids match doc ids, URLs match by
+    prefix, ``page:<source>/<path>`` matches a fixture page by its source and URL path."""
+    path = urlsplit(url).path.lstrip("/")
     for r in relevant:
         if r == doc_id or (r.startswith("http") and (url.startswith(r) or doc_id.startswith(r))):
             return r
+        if r.startswith("page:"):
+            source, _, page = r[5:].partition("/")
+            if path == page and (not source_id or source_id == source):
+                return r
     return None
 
 
-def ranked_relevance(ranked: list[tuple[str, str]], relevant: list[str]) -> list[str | None]:
-    """For each distinct document in rank order: which relevant id it satisfies (or None)."""
+def ranked_relevance(ranked: list[tuple], relevant: list[str]) -> list[str | None]:
+    """For each distinct document in rank order: which relevant id it satisfies (or None).
+    ``ranked`` holds (doc_id, url) or (doc_id, url, source_id)."""
     seen: set[str] = set()
     out: list[str | None] = []
-    for doc_id, url in ranked:
+    for doc_id, url, *rest in ranked:
         if doc_id in seen:
             continue
         seen.add(doc_id)
-        out.append(is_relevant(doc_id, url, relevant))
+        out.append(is_relevant(doc_id, url, relevant, rest[0] if rest else ""))
     return out
 
 
@@ -64,15 +74,62 @@ def sector_coverage(cited_sectors: set[str], expected: list[str]) -> float | Non
 
 
 def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
-    """(sentence without markers, cited numbers) for every sentence that carries a [n]."""
-    out = []
-    for line in answer.splitlines():
-        line = line.strip().removeprefix("- ")
-        for sentence in re.split(r"(?<=\])\s+", line):
-            nums = [int(n) for n in CITE.findall(sentence)]
-            if nums:
-                out.append((CITE.sub("", sentence).strip(), nums))
+    """(sentence without markers, cited numbers) for every sentence traced to a [n].
+
+    One [n] ends a passage (a paragraph or a list, up to a blank line): every sentence of the
+    passage before it is traced to it. Bold headings and the fixed one-line notices carry none."""
+    out: list[tuple[str, list[int]]] = []
+    for block in re.split(r"\n\s*\n", answer):
+        pending: list[str] = []
+        for line in block.splitlines():
+            line = line.strip().removeprefix("- ")
+            if not line or re.fullmatch(r"\*\*[^*]+\*\*", line):
+                continue
+            line = re.sub(r"^\*\*[^*]+\*\*\s*(\([^)]*\))?:?\s*", "", line)
+            for piece in re.split(r"(?<=\])\s+", line):
+                nums = [int(n) for n in CITE.findall(piece)]
+                sentences = split_text(CITE.sub("", piece).strip())
+                pending.extend(sentences)
+                if nums:
+                    out.extend((s, nums) for s in pending if s)
+                    pending = []
     return out
+
+
+# a shown sentence that opens with a reference it cannot resolve ("Dette gjelder…", "2) Du kan…")
+DANGLING = re.compile(r"^(dette|disse|denne|slik|derfor|også|òg|i tillegg|her|samme|this|these|such|therefore|"
+                      r"also|in addition|\d+\)|[a-h]\))(\s|$)", re.I)
+
+
+def dangling_references(answer: str) -> list[str]:
+    """Passages (paragraphs and list items) whose first sentence leans on one that is not shown."""
+    out = []
+    for block in re.split(r"\n\s*\n", answer):
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip() and not re.fullmatch(r"\*\*[^*]+\*\*", ln.strip())]
+        if not lines:
+            continue
+        first = re.sub(r"^[-*] ", "", lines[0])
+        first = re.sub(r"^\*\*[^*]+\*\*\s*(\([^)]*\))?:?\s*", "", first)
+        first = re.sub(r"^[^:]{2,80}\([^)]{2,30}\):\s*", "", first)  # "- Title (Sector): ..." lines
+        if DANGLING.match(first):
+            out.append(first[:80])
+    return out
+
+
+_DEADLINE = re.compile(r"\b(\d+|to|tre|fire|seks|åtte|two|three|four|six|eight)\s+(uker|veker|weeks|måneder|månader|months)\b", re.I)
+
+
+def cross_scheme_contradictions(answer: str, citations: list[dict]) -> list[str]:
+    """Two different deadlines shown side by side in the answer's own passages (not the one-line
+    pointers to other schemes): one decision, two klagefrister. Returns the conflicting values."""
+    main = []
+    for block in re.split(r"\n\s*\n", answer):
+        if block.lstrip().startswith(("**Dette kan også", "**Dette kan òg", "**This may also")):
+            continue
+        main.append(block)
+    values = {m[0].lower() for m in _DEADLINE.finditer("\n".join(main))}
+    klage = [v for v in values if re.search(r"uker|veker|weeks", v)]
+    return sorted(klage) if len(klage) > 1 else []
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -81,3 +138,11 @@ def percentile(values: list[float], p: float) -> float:
     s = sorted(values)
     i = min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))
     return s[i]
+
+
+_MISSING = re.compile(r"\b(kildene jeg har sier ikke|kjeldene eg har seier ikkje|my sources do not say)\b", re.I)
+
+
+def says_missing(answer: str) -> bool:
+    """Does the answer say, in the fixed phrase, what the sources do not hold?"""
+    return bool(_MISSING.search(answer))

@@ -41,6 +41,16 @@ class QuestionResult:
     answer_relevancy: float | None = None  # LLM judge only
     judge_errors: list[str] = field(default_factory=list)
     pii_leak: bool | None = None
+    split: str = "dev"
+    facet: str | None = None
+    answer_chars: int | None = None
+    dangling: int | None = None  # passages that open with an unresolved reference
+    contradictions: int | None = None  # different deadlines side by side in the answer's own passages
+    verdicts: int | None = None  # sentences that tell the family they have a right / will get a benefit
+    language_ok: bool | None = None  # the answer (or its notice) is in the language asked
+    topic_ok: bool | None = None  # followup: the first citation is the right topic
+    outdated_ok: bool | None = None  # outdated kind: no outdated page cited before the current one
+    honest: bool | None = None  # partial kind: the answer says plainly what the sources lack
     latency_ms: float = 0.0
     confidence: float | None = None
     error: str | None = None
@@ -57,6 +67,7 @@ class Answered:
     confidence: float | None = None
     supports: Callable[[dict], str] | None = None  # citation -> the source text it stands for
     stored_texts: list[str] = field(default_factory=list)  # what the system kept (conversation, logs, feedback)
+    language: str | None = None
 
 
 class InProcessTarget:
@@ -70,13 +81,16 @@ class InProcessTarget:
         self.feedback = FeedbackStore(self._tmp / "feedback.sqlite")
         self.name = "in-process"
 
-    def search(self, q: Question, k: int = 10) -> list[tuple[str, str]]:
+    def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:
         from eti.answer.guardrails.pii import redact
         from eti.retrieve import Filters
 
-        res = self.services.retriever.search(redact(q.question).searchable, Filters(municipality=q.municipality),
-                                             self.retriever, k)
-        return [(h.chunk.doc_id, h.chunk.url) for h in res.hits]
+        query = redact(q.question).searchable
+        if q.previous and q.topic == "inherit":  # what the follow-up stage searches for
+            schemes = self.services.shared.topics.schemes_in(q.previous[-1])
+            query = f"{query} {self.services.shared.topics.label(schemes[0])}" if schemes else query
+        res = self.services.retriever.search(query, Filters(municipality=q.municipality), self.retriever, k)
+        return [(h.chunk.doc_id, h.chunk.url, h.chunk.source_id) for h in res.hits]
 
     def ask(self, q: Question) -> Answered:
         from eti.answer.pipeline import answer
@@ -86,9 +100,13 @@ class InProcessTarget:
         handler = _Capture(records)
         logging.getLogger().addHandler(handler)
         try:
+            cid = None
+            for earlier in q.previous:  # the conversation so far, as the parent asked it
+                cid = answer(earlier, self.services, conversation_id=cid, filters=Filters(municipality=q.municipality),
+                             mode=self.mode, retriever=self.retriever).conversation_id
             t = time.perf_counter()
-            ctx = answer(q.question, self.services, filters=Filters(municipality=q.municipality), mode=self.mode,
-                         retriever=self.retriever)
+            ctx = answer(q.question, self.services, conversation_id=cid, filters=Filters(municipality=q.municipality),
+                         mode=self.mode, retriever=self.retriever)
             latency = (time.perf_counter() - t) * 1000
         finally:
             logging.getLogger().removeHandler(handler)
@@ -103,7 +121,7 @@ class InProcessTarget:
         return Answered(ctx.status.value, ctx.answer,
                         [dataclasses.asdict(c) for c in ctx.citations], latency, ctx.confidence,
                         supports=lambda c: texts.get(c.get("chunk_id", ""), c.get("snippet", "")),
-                        stored_texts=stored)
+                        stored_texts=stored, language=ctx.language)
 
 
 class ApiTarget:
@@ -117,22 +135,29 @@ class ApiTarget:
         self.name = base_url
         self.mode, self.retriever = "server", "hybrid"
 
-    def search(self, q: Question, k: int = 10) -> list[tuple[str, str]]:
+    def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:
         body = {"query": q.question, "k": k}
         if q.municipality:
             body["filters"] = {"municipality": q.municipality}
         r = self.client.post("/v1/search", json=body)
         r.raise_for_status()
-        return [(x.get("doc_id") or x["url"], x["url"]) for x in r.json()["results"]]
+        return [(x.get("doc_id") or x["url"], x["url"], x.get("source_id", "")) for x in r.json()["results"]]
 
     def ask(self, q: Question) -> Answered:
+        cid = None
+        for earlier in q.previous:
+            body = {"question": earlier, "municipality": q.municipality, **({"conversation_id": cid} if cid else {})}
+            r = self.client.post("/v1/ask", json=body)
+            r.raise_for_status()
+            cid = r.json()["conversation_id"]
         t = time.perf_counter()
-        r = self.client.post("/v1/ask", json={"question": q.question, "municipality": q.municipality})
+        body = {"question": q.question, "municipality": q.municipality, **({"conversation_id": cid} if cid else {})}
+        r = self.client.post("/v1/ask", json=body)
         latency = (time.perf_counter() - t) * 1000
         r.raise_for_status()
         d = r.json()
         return Answered(d["status"], d["answer"], d["citations"], latency,
-                        supports=lambda c: c.get("snippet", ""))
+                        supports=lambda c: c.get("snippet", ""), language=d.get("language"))
 
 
 class _Capture(logging.Handler):
@@ -156,8 +181,12 @@ def _support(sentence: str, source: str, analyzer) -> bool:
 
 def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResult:
     from eti.answer.guardrails.pii import find_personal_data
+    from eti.answer.verdicts import VerdictRules
 
-    r = QuestionResult(q.id, q.kind, q.lang, q.question, q.sectors, q.relevant, q.must_mention, q.expected_status)
+    verdict_rules = VerdictRules.load()
+
+    r = QuestionResult(q.id, q.kind, q.lang, q.question, q.sectors, q.relevant, q.must_mention, q.expected_status,
+                       split=q.split, facet=q.facet)
     try:
         if q.relevant:
             ranked = target.search(q, 10)
@@ -172,7 +201,23 @@ def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResu
     r.status, r.answer, r.citations, r.latency_ms, r.confidence = (a.status, a.answer, a.citations, a.latency_ms,
                                                                      a.confidence)
     r.status_ok = a.status == q.expected_status
+    r.language_ok = a.language == q.lang if a.language is not None else None
     if a.status == "answered":
+        r.answer_chars = len(a.answer)
+        r.dangling = len(M.dangling_references(a.answer))
+        r.contradictions = len(M.cross_scheme_contradictions(a.answer, a.citations))
+        r.verdicts = len(verdict_rules.has_verdict(a.answer))
+        first = a.citations[0] if a.citations else None
+        if q.kind == "followup" and q.relevant:
+            r.topic_ok = first is not None and M.is_relevant(first.get("doc_id") or first["url"], first["url"],
+                                                             q.relevant, first.get("source_id", "")) is not None
+        if q.kind == "outdated":
+            order = [M.is_relevant(c.get("doc_id") or c["url"], c["url"], q.outdated + q.relevant,
+                                   c.get("source_id", "")) for c in a.citations]
+            marks = [m for m in order if m]
+            r.outdated_ok = not marks or marks[0] not in q.outdated
+        if q.kind == "partial":
+            r.honest = M.says_missing(a.answer)
         r.must_mention = M.must_mention(a.answer, q.must_mention)
         r.sector_coverage = M.sector_coverage({c["sector"] for c in a.citations}, q.sectors)
         by_n = {c["n"]: c for c in a.citations}

@@ -86,6 +86,9 @@ class ExemplarBank:
         k = min(self.k, len(sims))
         return float(np.sort(sims)[-k:].mean())
 
+    def other_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(set(self.labels.tolist()) - set(labels)))
+
     def margin(self, vector: np.ndarray, positive: tuple[str, ...], negative: tuple[str, ...]) -> float:
         return self.nearest(vector, positive) - self.nearest(vector, negative)
 

@@ -1,0 +1,108 @@
+"""What a question is about: the scheme(s) it names and the facet it asks for.
+
+Schemes come from eti/data/schemes.yaml (names per scheme, typo-tolerant through the guard lexicon);
+facets from eti/data/facets.yaml: what is it, who can get it, how much, how to apply, deadlines
+and complaints, who to contact, and the overview ("what are we entitled to").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from eti.answer.guardrails.lexicon import Lexicon
+
+FACETS = ("what", "who", "amount", "apply", "deadline", "contact", "overview")
+
+
+@dataclass(frozen=True)
+class Scheme:
+    id: str
+    card: str
+    sector: str
+    who_decides: str
+    overview: bool
+    label: str  # the scheme's first name, as carried into a follow-up's query
+
+
+@dataclass
+class Topic:
+    schemes: list[str] = field(default_factory=list)  # scheme ids, the most specific first
+    facet: str = "what"
+    facet_named: bool = False  # the question's own words name the facet (not the default)
+    elliptic: bool = False  # refers back ("det", "it") and names no scheme of its own
+    asked_fact: str | None = None  # a specific fact asked for (amount, count, time, phone, name, date)
+
+
+class TopicRecogniser:
+    def __init__(self, schemes: dict[str, Scheme], names: Lexicon, context: Lexicon, facets: Lexicon,
+                 facet_heads: dict[str, list[re.Pattern]], refers_back: Lexicon, asks: Lexicon,
+                 evidence: dict[str, re.Pattern]):
+        self.schemes, self._names, self._context = schemes, names, context
+        self._facets, self.facet_heads, self._refers_back = facets, facet_heads, refers_back
+        self._asks, self._evidence = asks, evidence
+
+    @classmethod
+    def load(cls) -> TopicRecogniser:
+        data = yaml.safe_load(resources.files("eti.data").joinpath("schemes.yaml").read_text(encoding="utf-8"))
+        schemes = {sid: Scheme(sid, s["card"], s["sector"], s["who_decides"], bool(s["overview"]),
+                               s["names"][0].rstrip("*"))
+                   for sid, s in data["schemes"].items()}
+        names = Lexicon.build({sid: s["names"] for sid, s in data["schemes"].items()})
+        context = Lexicon.build({sid: s.get("context", []) for sid, s in data["schemes"].items()})
+        f = yaml.safe_load(resources.files("eti.data").joinpath("facets.yaml").read_text(encoding="utf-8"))
+        facets = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps]
+                                for name, spec in f["facets"].items()})
+        heads = {name: [re.compile(p, re.I) for p in spec["headings"]] for name, spec in f["facets"].items()}
+        refers = Lexicon.build({"refers_back": [p for ps in f["refers_back"].values() for p in ps]})
+        asks = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps] for name, spec in f["asks"].items()})
+        evidence = {name: re.compile(spec["evidence"], re.I) for name, spec in f["asks"].items()}
+        return cls(schemes, names, context, facets, heads, refers, asks, evidence)
+
+    def schemes_in(self, text: str) -> list[str]:
+        """Scheme ids named in ``text``, the one with the longest name first."""
+        found = self._names.find(text)
+        if not found:
+            found = self._context.find(text)
+        return sorted(found, key=lambda sid: -max(len(p) for p in found[sid]))
+
+    def label(self, scheme_id: str) -> str:
+        return self.schemes[scheme_id].label
+
+    def scheme_of_card(self, doc_id: str) -> str | None:
+        return next((s.id for s in self.schemes.values() if s.card == doc_id), None)
+
+    def facet_of(self, text: str) -> tuple[str, bool]:
+        found = self._facets.find(text)
+        if not found:
+            return "what", False
+        # the more specific facets win over "what"; overview over everything
+        order = ("overview", "deadline", "amount", "apply", "contact", "who", "what")
+        return next(f for f in order if f in found), True
+
+    def asked_fact(self, text: str) -> str | None:
+        """A specific fact the question asks for (amount, count, time, phone, name, date), if any."""
+        found = self._asks.find(text)
+        order = ("name", "phone", "time", "date", "count", "amount")
+        return next((a for a in order if a in found), None)
+
+    def holds(self, fact: str, text: str) -> bool:
+        """Does ``text`` contain the kind of fact asked for (a sum in kroner, a phone number, …)?"""
+        return bool(self._evidence[fact].search(text))
+
+    def recognise(self, text: str) -> Topic:
+        schemes = self.schemes_in(text)
+        facet, named = self.facet_of(text)
+        refers = bool(self._refers_back.find(text))
+        short = len(re.findall(r"\w+", text)) <= 4
+        return Topic(schemes, facet, named, elliptic=not schemes and (refers or short), asked_fact=self.asked_fact(text))
+
+    def section_facet(self, heading: str) -> str | None:
+        """The facet a source's section heading stands for ("Slik søker du" -> apply), if any."""
+        for facet, patterns in self.facet_heads.items():
+            if any(p.search(heading) for p in patterns):
+                return facet
+        return None

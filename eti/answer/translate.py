@@ -1,0 +1,129 @@
+"""Machine translation of composed answers, registered by name: bokmål -> nynorsk with Apertium.
+
+Apertium (Debian ``apertium-nno-nob``) is an optional system dependency: when it is missing the
+answer stays in bokmål. One persistent pipeline per process in null-flush mode, so a translation
+costs milliseconds, not the two seconds it takes to start the pipeline. Citation markers, list
+markers and bold headings are kept out of what is translated.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import select
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+_SPECIAL = re.compile(r"([\\\[\]^$/@<>{}*])")
+_UNESCAPE = re.compile(r"\\(.)")
+_TERMINATOR = "[][\n]"
+# what is never translated: citation markers, bold headings, list markers
+_KEEP = re.compile(r"(\s*\[\d+(?:,\s*\d+)*\])|(\*\*|\([A-ZÆØÅa-zæøå ]{2,30}\):)")
+
+
+class Translator(Protocol):
+    name: str
+
+    def translate(self, text: str) -> str | None:
+        """``text`` translated, or None when the translator cannot (the caller keeps the original)."""
+        ...
+
+
+_REGISTRY: dict[str, Callable[[], Translator | None]] = {}
+
+
+def register_translator(name: str):
+    def deco(fn):
+        _REGISTRY[name] = fn
+        return fn
+    return deco
+
+
+def build_translator(name: str) -> Translator | None:
+    if name not in _REGISTRY:
+        raise ValueError(f"unknown translator {name!r}; registered: {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name]()
+
+
+class ApertiumTranslator:
+    """A persistent ``nob-nno_e`` pipeline (e-infinitive nynorsk, as most kommuner write)."""
+
+    name = "apertium nob-nno_e"
+
+    def __init__(self, mode_file: str, timeout_s: float = 5.0):
+        self.mode_file, self.timeout_s = mode_file, timeout_s
+        self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen:
+        pipe = subprocess.run(["apertium-wblank-mode", "-z", self.mode_file], capture_output=True, text=True,
+                              check=True, timeout=10).stdout
+        return subprocess.Popen(["bash", "-c", pipe, "apertium", "-n", ""], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def _segment(self, text: str) -> str | None:
+        if not text.strip():
+            return text
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            proc = self._proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        os.write(proc.stdin.fileno(), (_SPECIAL.sub(r"\\\1", text) + _TERMINATOR).encode() + b"\0")
+        out, deadline = b"", time.monotonic() + self.timeout_s
+        while b"\0" not in out:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
+                log.warning("apertium did not answer in %.1fs; restarting it", self.timeout_s)
+                proc.kill()
+                self._proc = None
+                return None
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                self._proc = None
+                return None
+            out += chunk
+        result = out.split(b"\0", 1)[0].decode("utf-8", "replace")
+        result = result.removesuffix(_TERMINATOR).rstrip()
+        return _UNESCAPE.sub(r"\1", result).replace("#", "").replace("~", "")  # Apertium's marks for guesses
+
+    def translate(self, text: str) -> str | None:
+        with self._lock:
+            out_lines = []
+            for line in text.split("\n"):
+                prefix = re.match(r"^\s*(?:- |\d+\. )?", line)[0]
+                body = line[len(prefix):]
+                pieces = []
+                for part in _KEEP.split(body):
+                    if part is None or part == "":
+                        continue
+                    if _KEEP.fullmatch(part):
+                        pieces.append(part)
+                        continue
+                    lead = part[: len(part) - len(part.lstrip())]
+                    tail = part[len(part.rstrip()):]
+                    done = self._segment(part.strip())
+                    if done is None:
+                        return None
+                    pieces.append(lead + done + tail)
+                out_lines.append(prefix + "".join(pieces))
+            return "\n".join(out_lines)
+
+
+@register_translator("apertium")
+def _apertium() -> Translator | None:
+    mode = "/usr/share/apertium/modes/nob-nno_e.mode"
+    if not (shutil.which("apertium-wblank-mode") and os.path.exists(mode)):
+        log.info("apertium-nno-nob is not installed: nynorsk questions get bokmål answers")
+        return None
+    return ApertiumTranslator(mode)
+
+
+@register_translator("none")
+def _none() -> Translator | None:
+    return None
