@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, Response
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from eti import __version__
-from eti.api import ask, disclosure, docs, errors, routes
+from eti.api import ask, disclosure, docs, errors, overview, routes
 from eti.api.auth import BEARER, is_api_key, key_from_headers, keys_required
 from eti.api.errors import problem
 from eti.api.headers import SecurityHeaders
@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(routes.router)
     app.include_router(disclosure.router)
     app.include_router(docs.router)
+    app.include_router(overview.router)
     app.openapi = lambda: honest_openapi(app)  # type: ignore[method-assign]
 
     @app.middleware("http")

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eti.core import Document, RawDocument, Section, Sector
 from ingest.adapters.base import ExtractionError, register
@@ -27,6 +27,7 @@ class CardMeta(BaseModel):
     official_sources: list[str]
     reviewed: date
     municipality: str | None = None
+    legal_basis: list[str] = Field(default_factory=list, description='Law paragraphs, "folketrygdloven § 9-10"')
 
 
 def card_id(path_or_url: str) -> str:
@@ -93,6 +94,8 @@ class KnowledgeAdapter:
                     "summary": meta.summary,
                     "official_sources": " ".join(meta.official_sources),
                     "municipality": meta.municipality or "",
+                    # ETI's summary rests on these paragraphs; shown under the card, "; "-separated
+                    "legal_basis": "; ".join(meta.legal_basis),
                 },
             )
         ]
