@@ -17,10 +17,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from eti.answer.context import AskContext
-from eti.answer.guardrails.pii import redact
 from eti.answer.pipeline import answer
 from eti.api.errors import problem
 from eti.api.schemas import AskRequest, AskResponse, CitationOut, SearchRequest, SearchResponse, SearchResult
+from eti.pii import redact
 from eti.retrieve import Filters
 
 router = APIRouter(prefix="/v1", tags=["answering"])

@@ -82,7 +82,7 @@ class InProcessTarget:
         self.name = "in-process"
 
     def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:
-        from eti.answer.guardrails.pii import redact
+        from eti.pii import redact
         from eti.retrieve import Filters
 
         query = redact(q.question).searchable
@@ -180,8 +180,8 @@ def _support(sentence: str, source: str, analyzer) -> bool:
 
 
 def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResult:
-    from eti.answer.guardrails.pii import find_personal_data
     from eti.answer.verdicts import VerdictRules
+    from eti.pii import find_personal_data, leaks
 
     verdict_rules = VerdictRules.load()
 
@@ -237,7 +237,7 @@ def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResu
     values = find_personal_data(q.question)
     if values:
         haystacks = [a.answer, *a.stored_texts]
-        r.pii_leak = any(v in h for v in values for h in haystacks)
+        r.pii_leak = any(leaks(v, h) for v in values for h in haystacks)
     return r
 
 

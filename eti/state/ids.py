@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from eti.answer.guardrails.pii import redact
+from eti.pii import redact
 
 PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 _SHAPE = re.compile(PATTERN)

@@ -6,7 +6,7 @@ import threading
 import time
 from collections import Counter
 
-from eti.answer.guardrails.pii import redact
+from eti.pii import redact
 from eti.state import ids
 from eti.state.registry import register_backend
 from eti.state.stores import Claim, Clock, Conversation, DailyCount, State, Turn, day_of

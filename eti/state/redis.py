@@ -11,7 +11,7 @@ import json
 import math
 import time
 
-from eti.answer.guardrails.pii import redact
+from eti.pii import redact
 from eti.state import ids
 from eti.state.registry import register_backend
 from eti.state.stores import Claim, Clock, Conversation, DailyCount, State, Turn, day_of

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from eti.answer.guardrails.pii import redact
+from eti.pii import redact
 from eti.state import ids
 from eti.state.registry import register_backend
 from eti.state.stores import Claim, Clock, Conversation, DailyCount, State, Turn, day_of

@@ -1,5 +1,6 @@
-"""Default (extractive) answers over the real session index: citations, sectors, filters, languages,
-follow-ups. Every sentence of an answer must be a quote from the source its [n] points to."""
+"""Default (extractive) answers over the real session index: whole passages of the best source,
+one [n] per passage, the section the question asks for, honest gaps, other schemes as one line each,
+filters, languages, follow-ups."""
 
 from __future__ import annotations
 
@@ -10,93 +11,110 @@ import pytest
 
 from eti.answer.conversations import ConversationStore
 from eti.answer.pipeline import answer
+from eti.evaluate.metrics import cited_sentences, cross_scheme_contradictions, dangling_references
 from eti.retrieve import Filters, RetrievalConfig, Retriever
 
-SECTOR_HEADINGS = {"Helse": "health", "NAV": "welfare", "Skole og barnehage": "education", "Kommunen": "municipal",
-                   "Lov og rettigheter": "legal"}
-NB_PHRASES = ["Neste steg", *SECTOR_HEADINGS]
-EN_PHRASES = ["Next steps", "Health", "NAV (welfare)", "School and kindergarten", "Municipality", "Law and rights"]
+SECTORS = {"health", "welfare", "education", "municipal", "legal"}
 _HEADING = re.compile(r"^\*\*(.+?)\*\*$")
-_CLAIM = re.compile(r" ?(.+?) \[(\d+)\](?=\s|$)")
+_MARK = re.compile(r"\s*\[\d+\]")
 
 
-def sections(text: str) -> list[tuple[str | None, list[str]]]:
-    """[(heading or None for the summary, [lines without their "- "])]."""
-    out: list[tuple[str | None, list[str]]] = [(None, [])]
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        m = _HEADING.match(line)
-        if m:
-            out.append((m[1], []))
-        else:
-            out[-1][1].append(line[2:] if line.startswith("- ") else line)
-    return out
+def headings(text: str) -> list[str]:
+    return [m[1] for line in text.splitlines() if (m := _HEADING.match(line.strip()))]
 
 
-def claims(text: str) -> list[tuple[str, int]]:
-    """Every (sentence, n) of an answer; a line must be nothing but cited sentences."""
-    out: list[tuple[str, int]] = []
-    for _, lines in sections(text):
-        for line in lines:
-            found = _CLAIM.findall(line)
-            assert found, f"a line without a citation: {line!r}"
-            assert " ".join(f"{s} [{n}]" for s, n in found) == line, f"uncited text in {line!r}"
-            out += [(s.strip(), int(n)) for s, n in found]
-    return out
+def _norm(text: str) -> str:
+    return " ".join(text.split())
 
 
-def assert_quoted_and_cited(ctx) -> None:
-    """Each sentence carries exactly one valid [n], is a single sentence, and is taken from that source."""
+def assert_quoted_and_cited(ctx, services) -> None:
+    """Every sentence is traced to one [n] (the marker that ends its passage) and is the cited
+    document's own words; fixed phrases are the only other text; every citation is used."""
     by_n = {c.n: c for c in ctx.citations}
     assert sorted(by_n) == list(range(1, len(by_n) + 1))
-    chunks = {h.chunk.id: h.chunk for h in ctx.hits}
-    found = claims(ctx.answer)
-    assert found
-    for sentence, n in found:
-        assert n in by_n, f"[{n}] is not a citation"
-        assert not re.search(r"[.!?]\s+[A-ZÆØÅ]", sentence), f"two sentences share one [n]: {sentence!r}"
-        assert sentence in chunks[by_n[n].chunk_id].text, f"{sentence!r} is not in source [{n}]"
-    assert {n for _, n in found} == set(by_n), "a citation that no sentence uses"
+    traced = cited_sentences(ctx.answer)
+    assert traced, ctx.answer
+    loader = services.composer.loader
+    for sentence, nums in traced:
+        assert len(nums) == 1 and nums[0] in by_n, f"[{nums}] is not one citation: {sentence!r}"
+        c = by_n[nums[0]]
+        hit = next(h for h in ctx.hits if h.chunk.doc_id == c.doc_id)
+        document = _norm(" ".join(ch.text for ch in loader.chunks(hit.chunk)))
+        body = re.sub(r"^.{2,120}\([^)]{2,40}\):\s*", "", sentence)  # "Title (Sector): ..." pointer lines
+        assert _norm(body) in document or _norm(sentence) in document, f"{sentence!r} is not in source [{c.n}]"
+    assert {n for _, nums in traced for n in nums} == set(by_n), "a citation that no passage uses"
+    assert dangling_references(ctx.answer) == []
+    assert cross_scheme_contradictions(ctx.answer, []) == []
 
 
-def test_pleiepenger_is_answered_with_every_sentence_quoted_and_cited(services):
+def test_pleiepenger_is_answered_from_its_own_source_whole_and_cited(services):
     ctx = answer("Hva er pleiepenger og hvem kan få det?", services)
     assert ctx.status == "answered" and ctx.language == "nb"
-    assert_quoted_and_cited(ctx)
+    assert_quoted_and_cited(ctx, services)
+    assert "pleiepenger" in ctx.citations[0].title.lower()  # the summary comes first, from the scheme itself
+    assert any(re.search(r"hvem kan få", h, re.I) for h in headings(ctx.answer))  # the section that was asked for
     sources = {r[0] for r in services.retriever.reader.rows}
     for c in ctx.citations:
         assert c.url.startswith(("http://", "https://")) and c.title and c.section.startswith(c.title)
-        assert c.sector in SECTOR_HEADINGS.values() and c.source_id in sources
-        assert c.snippet and c.snippet in next(h.chunk.text for h in ctx.hits if h.chunk.id == c.chunk_id)
-    assert any("pleiepenger" in c.title.lower() for c in ctx.citations)
-    assert {c.source_id for c in ctx.citations} >= {"nav", "knowledge"}  # the Nav page and the card agree
+        assert c.sector in SECTORS and c.source_id in sources and c.snippet
 
 
-def test_a_multi_sector_question_gets_a_heading_per_sector_with_that_sectors_sources(services):
-    ctx = answer("Sønnen min har cerebral parese. Hva kan vi få av hjelp fra Nav, kommunen, skolen og "
-                 "helsetjenesten?", services)
-    assert ctx.status == "answered"
-    assert_quoted_and_cited(ctx)
-    headed = {h: lines for h, lines in sections(ctx.answer) if h}
-    assert {"Helse", "NAV", "Skole og barnehage", "Kommunen"} <= set(headed)
-    by_n = {c.n: c for c in ctx.citations}
-    for heading, lines in headed.items():
-        if heading in SECTOR_HEADINGS:
-            cited = [by_n[n] for line in lines for _, n in claims(line)]
-            assert cited and all(c.sector == SECTOR_HEADINGS[heading] for c in cited), heading
-    assert len({h.chunk.sector for h in ctx.hits}) >= 4  # retrieval kept every relevant sector
-
-
-def test_next_steps_come_last_when_the_sources_say_how_to_apply(services):
+def test_how_to_apply_gets_the_sources_own_steps_as_a_list(services):
     ctx = answer("Hvordan søker vi om avlastning?", services)
     assert ctx.status == "answered"
-    assert_quoted_and_cited(ctx)
-    parts = sections(ctx.answer)
-    assert parts[-1][0] == "Neste steg" and parts[-1][1]
-    steps = " ".join(parts[-1][1]).lower()
-    assert re.search(r"\b(søk|søknad|send|kontakt|klage|barnekoordinator)", steps)
+    assert_quoted_and_cited(ctx, services)
+    assert any(re.search(r"søk|søknad", h, re.I) for h in headings(ctx.answer)), ctx.answer
+    assert re.search(r"^- .+", ctx.answer, re.M)  # a list stays a list
+    assert not ctx.answer.lower().startswith(("send klagen", "klag"))  # never a complaint step first
+
+
+def test_a_deadline_question_gets_the_complaint_section_and_one_deadline(services):
+    ctx = answer("Hvor lang er klagefristen hvis vi får avslag på hjelpestønad?", services)
+    assert ctx.status == "answered"
+    assert_quoted_and_cited(ctx, services)
+    assert "6 uker" in ctx.answer
+    main = ctx.answer.split("**Dette kan også være aktuelt**")[0]
+    assert len(set(re.findall(r"\b\d+ uker\b", main))) == 1  # one decision, one klagefrist
+
+
+def test_other_schemes_come_after_as_one_line_each(services):
+    ctx = answer("Hva er omsorgsstønad?", services)
+    assert ctx.status == "answered"
+    parts = ctx.answer.split("**Dette kan også være aktuelt**")
+    if len(parts) == 2:
+        lines = [ln for ln in parts[1].splitlines() if ln.strip()]
+        assert lines and all(ln.startswith("- ") and ln.count("[") == 1 for ln in lines)
+
+
+def test_an_overview_question_gets_one_line_per_scheme_across_the_sectors(services):
+    ctx = answer("Hva har vi rett på? Barnet vårt har fått kreft og er mye på sykehus.", services)
+    assert ctx.status == "answered"
+    assert_quoted_and_cited(ctx, services)
+    lines = [ln for ln in ctx.answer.splitlines() if ln.startswith("- **")]
+    assert len(lines) >= 4, ctx.answer
+    assert len({c.sector for c in ctx.citations}) >= 3
+    assert ctx.answer.startswith(services.templates.get("nb", "overview_intro"))
+
+
+def test_a_fact_the_sources_do_not_hold_is_said_plainly(services):
+    ctx = answer("Hvor mye er hjelpestønad i kroner i 2026?", services)
+    assert ctx.status == "answered"
+    assert "Kildene jeg har sier ikke" in ctx.answer
+    assert "hjelpest" in ctx.citations[0].title.lower()
+
+
+def test_a_count_the_card_holds_is_given(services):
+    ctx = answer("Hvor mange omsorgsdager får jeg i året?", services)
+    assert ctx.status == "answered"
+    assert re.search(r"\b\d+ (dager|omsorgsdager)\b", ctx.answer), ctx.answer
+    assert "Kildene jeg har sier ikke" not in ctx.answer
+
+
+def test_no_answer_tells_the_family_they_have_a_right(services):
+    for question in ("Hva er pleiepenger og hvem kan få det?", "Hvordan søker vi om BPA?",
+                     "Hva kan kommunen gi oss av avlastning?"):
+        ctx = answer(question, services)
+        assert services.shared.verdicts.has_verdict(ctx.answer) == [], ctx.answer
 
 
 @pytest.mark.parametrize("question,filters,template", [
@@ -172,52 +190,72 @@ def test_an_abbreviation_in_a_question_is_answered_from_the_spelled_out_service(
     ("Jak mogę złożyć wniosek o pleiepenger dla chorego dziecka?", "pl"),
     ("Як отримати pleiepenger, коли дитина хвора?", "uk"),
 ])
-def test_a_question_in_another_language_is_answered_from_norwegian_sources(services, question, language):
+def test_a_question_in_another_language_says_why_the_answer_is_norwegian(services, question, language):
     ctx = answer(question, services)
     assert ctx.language == language and ctx.status == "answered"
-    assert ctx.hits[0].chunk.language == "nb"
-    assert "pleiepenger" in ctx.hits[0].chunk.title.lower()
-    assert_quoted_and_cited(ctx)
-    headings = [h for h, _ in sections(ctx.answer) if h]
-    assert headings and all(h in EN_PHRASES for h in headings)  # the fixed phrases are English
-    assert not set(headings) & set(NB_PHRASES)
+    assert "pleiepenger" in ctx.citations[0].title.lower()
+    notice = services.templates.get(language, "language_notice")
+    assert ctx.answer.startswith(notice) and "tolk" in notice  # in the parent's language, with the interpreter
+    assert_quoted_and_cited(ctx, services)
+    assert not {"Health", "Next steps", "School and kindergarten"} & set(headings(ctx.answer))
 
 
-def test_a_nynorsk_question_gets_nynorsk_phrases(services):
-    ctx = answer("Kva kan PP-tenesta hjelpe med på skulen?", services)
+def test_a_nynorsk_question_gets_a_nynorsk_answer_marked_as_machine_translated(services):
+    ctx = answer("Kva er pleiepengar og kven kan få det?", services)
     assert ctx.language == "nn" and ctx.status == "answered"
-    headings = [h for h, _ in sections(ctx.answer) if h]
-    assert "Skule og barnehage" in headings and "Skole og barnehage" not in headings
+    if services.shared.translator is None:
+        pytest.skip("apertium-nno-nob is not installed: nynorsk questions get bokmål (documented fallback)")
+    assert ctx.machine_translated
+    assert re.search(r"\b(kven|ikkje|eit|frå|pleiepengar)\b", ctx.answer), ctx.answer
+    assert not re.search(r"\b(hvem|ikke|fra)\b", ctx.answer), ctx.answer
     nothing = answer("Korleis får eg fiskekvote?", services)
     assert nothing.language == "nn" and nothing.answer.startswith("Eg fann ikkje")
+
+
+def test_an_outdated_page_is_cited_below_the_current_one_and_marked(services):
+    ctx = answer("Hvem kan få omsorgsstønad, og hvor klager vi?", services, filters=Filters(municipality="4207"))
+    assert ctx.status == "answered"
+    urls = [c.url for c in ctx.citations]
+    assert not urls[0].endswith("/omsorgslonn.html"), urls
+    old = [c for c in ctx.citations if c.url.endswith("/omsorgslonn.html")]
+    assert all(c.outdated for c in old)
+    hits = services.retriever.search("omsorgslønn Fylkesmannen klage", Filters(municipality="4207")).hits
+    assert any(h.outdated and h.chunk.url.endswith("/omsorgslonn.html") for h in hits)
 
 
 # --------------------------------------------------------------------------------------------
 # conversations
 # --------------------------------------------------------------------------------------------
 
-def test_a_short_follow_up_is_read_with_the_previous_question(services):
-    first = answer("Hva er pleiepenger?", services)
-    follow = answer("Hvordan søker jeg?", services, conversation_id=first.conversation_id)
-    alone = answer("Hvordan søker jeg?", services)
+def test_an_elliptic_follow_up_inherits_the_topic(services):
+    first = answer("Hva er hjelpestønad?", services)
+    follow = answer("Hvordan søker jeg om det?", services, conversation_id=first.conversation_id)
+    alone = answer("Hvordan søker jeg om det?", services)
     assert follow.conversation_id == first.conversation_id != alone.conversation_id
-    assert follow.retrieval_query == "Hva er pleiepenger? Hvordan søker jeg?"
-    assert follow.status == "answered"
-    assert any("pleiepenger" in c.title.lower() for c in follow.citations)
-    assert not any("pleiepenger" in c.title.lower() for c in alone.citations)
+    assert follow.previous_topic == ["hjelpestonad"] and "hjelpestønad" in follow.query.lower()
+    assert follow.status == "answered" and "hjelpestønad" in follow.citations[0].title.lower()
+    assert alone.previous_topic == []
     turns = services.conversations.get_or_new(first.conversation_id).turns
-    assert [t.question for t in turns] == ["Hva er pleiepenger?", "Hvordan søker jeg?"]
+    assert [t.question for t in turns] == ["Hva er hjelpestønad?", "Hvordan søker jeg om det?"]
+
+
+def test_a_new_topic_starts_fresh_and_each_turn_has_its_own_language(services):
+    first = answer("What is hjelpestønad?", services)
+    new = answer("Hva er pleiepenger?", services, conversation_id=first.conversation_id)
+    assert new.previous_topic == [] and new.query == "Hva er pleiepenger?"
+    assert new.status == "answered" and new.language == "nb"
+    assert "pleiepenger" in new.citations[0].title.lower()
 
 
 def test_a_conversation_expires_after_its_ttl(services):
     short = services.with_shared(conversations=ConversationStore(ttl_s=1.0))
     first = answer("Hva er pleiepenger?", short)
-    kept = answer("Hvordan søker jeg?", short, conversation_id=first.conversation_id)
-    assert kept.retrieval_query.startswith("Hva er pleiepenger?")
+    kept = answer("Hvordan søker jeg om det?", short, conversation_id=first.conversation_id)
+    assert kept.previous_topic == ["pleiepenger"]
     time.sleep(1.3)
     assert not short.conversations.exists(first.conversation_id)
-    late = answer("Hvordan søker jeg?", short, conversation_id=first.conversation_id)
-    assert late.retrieval_query == "Hvordan søker jeg?"  # nothing of the expired conversation is used
+    late = answer("Hvordan søker jeg om det?", short, conversation_id=first.conversation_id)
+    assert late.previous_topic == []  # nothing of the expired conversation is used
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from eti.answer.guardrails.pii import classify_eleven, redact
 from eti.answer.pipeline import answer
 from eti.api.app import create_app
+from eti.pii import classify_eleven, redact
 from eti.retrieve import Filters
 from eti.settings import REPO_ROOT
 

@@ -13,146 +13,41 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-STATIC = ROOT / "eti" / "web" / "static"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 60_000
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from support.widget_page import (  # noqa: E402
+    CHROMIUM,
+    STATIC,
+    ask,
+    assert_axe_clean,
+    canned_stream,
+    conversation_id,
+    focused_in_widget,
+    last_bot,
+    open_demo,
+    open_widget,
+    run_axe,
+    shadow_eval,
+    shot,
+    w,
+    wait_answer,
+)
+
 SECTOR_LABELS = {"Helse", "NAV", "Skole og barnehage", "Kommunen", "Lov og rettigheter"}
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
-W = "#eti-widget"  # the widget's shadow host; Playwright CSS selectors pierce its open shadow root
 
 
 # --------------------------------------------------------------------------------------------
-# fixtures and helpers
+# helpers
 # --------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    pw = sync_api.sync_playwright().start()
-    b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    yield b
-    b.close()
-    pw.stop()
-
-
-class Tab:
-    """A page plus what it did: JS dialogs, page errors and every request URL."""
-
-    def __init__(self, context, base: str):
-        self.context = context
-        self.base = base
-        self.page = context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-
-    def _dialog(self, d):
-        self.dialogs.append(d.message)
-        d.dismiss()
-
-    def third_party(self) -> list[str]:
-        origin = urlsplit(self.base)[:2]
-        return [u for u in self.requests if not u.startswith(("data:", "about:", "blob:")) and urlsplit(u)[:2] != origin]
-
-
-@pytest.fixture
-def base(live_api) -> str:
-    return str(live_api).rstrip("/")
-
-
-@pytest.fixture
-def tab(browser, base):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-    t = Tab(ctx, base)
-    yield t
-    ctx.close()
-
-
-@pytest.fixture
-def mobile_tab(browser, base):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                              has_touch=True, locale="nb-NO")
-    t = Tab(ctx, base)
-    yield t
-    ctx.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))
-
-
-def w(page, selector: str):
-    return page.locator(W).locator(selector)
-
-
-def open_demo(tab: Tab, path: str = "/"):
-    tab.page.goto(tab.base + path)
-    expect(w(tab.page, ".launcher")).to_be_visible()
-    return tab.page
-
-
-def open_widget(page) -> None:
-    w(page, ".launcher").click()
-    expect(w(page, "[role=dialog]")).to_be_visible()
-
-
-def shadow_eval(page, body: str):
-    """Evaluate `body` (an expression using `root`, the widget's shadow root) in the page."""
-    return page.evaluate(f"() => {{ const root = document.getElementById('eti-widget').shadowRoot; return ({body}); }}")
-
-
-def done_count(page) -> int:
-    return shadow_eval(page, "root.querySelectorAll('.msg.bot[aria-busy=\"false\"]').length")
-
-
-def wait_answer(page, n: int) -> None:
-    """Wait until n answers are complete (or an error box shows up, which fails the test)."""
-    page.wait_for_function(
-        """n => { const r = document.getElementById('eti-widget').shadowRoot;
-                   return r.querySelectorAll('.msg.bot[aria-busy="false"]').length >= n || r.querySelector('.err'); }""",
-        arg=n, timeout=TIMEOUT_MS)
-    errors = w(page, ".log .err")
-    assert errors.count() == 0, f"the widget showed an error: {errors.first.inner_text()}"
-
-
-def ask(page, question: str) -> dict:
-    """Type a question, send it with Enter, wait for the full answer; returns the request body."""
-    n = done_count(page)
-    box = w(page, "textarea#eti-input")
-    box.fill(question)
-    with page.expect_request(lambda r: r.url.endswith("/v1/ask") and r.method == "POST") as req:
-        box.press("Enter")
-    wait_answer(page, n + 1)
-    return req.value.post_data_json
-
-
-def last_bot(page):
-    return w(page, ".msg.bot").last
-
-
-def conversation_id(page) -> str | None:
-    return shadow_eval(page, "root.querySelector('.eti').dataset.conversationId || null")
-
 
 def make_fnr(birth: str = "010190") -> str:
     """A fødselsnummer with valid mod-11 control digits (synthetic, not a real person's)."""
@@ -169,18 +64,6 @@ def make_fnr(birth: str = "010190") -> str:
             continue
         return "".join(map(str, d + [k2]))
     raise AssertionError("no valid number")
-
-
-def sse(*events: tuple[str, dict]) -> str:
-    return "".join(f"event: {ev}\r\ndata: {json.dumps(data, ensure_ascii=False)}\r\n\r\n" for ev, data in events)
-
-
-def canned_stream(answer: str, status: str = "answered", citations=None, cid: str = "test-conv") -> str:
-    citations = citations or []
-    head = {"citations": citations, "conversation_id": cid, "status": status, "language": "nb"}
-    chunks = [answer[i:i + 12] for i in range(0, len(answer), 12)]
-    full = {"answer": answer, "status": status, "citations": citations, "conversation_id": cid, "language": "nb"}
-    return sse(("citations", head), *[("delta", {"text": c}) for c in chunks], ("done", full))
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,10 +160,10 @@ def test_citation_marker_opens_and_highlights_its_source_card(tab):
     expect(card).to_be_in_viewport()
     expect(card).to_have_class(re.compile(r"\bhl\b"))
     assert shadow_eval(page, "root.activeElement && root.activeElement.dataset.n") == n
-    # the card: sector badge group, title, site and a safe external link
+    # the card: sector badge group, title, site and a safe external link (an ETI card's is its official page)
     expect(card.locator(".t")).not_to_be_empty()
     expect(card.locator(".site")).not_to_be_empty()
-    link = card.locator("a")
+    link = card.locator("a.open")
     assert re.match(r"^https?://", link.get_attribute("href"))
     assert link.get_attribute("target") == "_blank"
     assert set(link.get_attribute("rel").split()) >= {"noopener", "noreferrer"}
@@ -389,12 +272,6 @@ def test_municipality_picker_sets_the_next_request(tab):
 # keyboard, mobile, accessibility
 # --------------------------------------------------------------------------------------------
 
-def focused_in_widget(page) -> str:
-    return page.evaluate("""() => { const h = document.getElementById('eti-widget');
-        if (document.activeElement !== h) return '';
-        const a = h.shadowRoot.activeElement; return a ? a.tagName.toLowerCase() + '.' + a.className : ''; }""")
-
-
 def test_whole_flow_with_the_keyboard_only(tab):
     page = open_demo(tab)
     for _ in range(80):
@@ -476,38 +353,6 @@ def test_mobile_390x844_full_screen_panel(mobile_tab):
     assert mobile_tab.third_party() == []
 
 
-def run_axe(page) -> list[dict]:
-    ensure_axe()
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                       nodes: v.nodes.map(n => n.target.join(' > ')).slice(0, 5)}));
-    }""")
-
-
-def ensure_axe() -> None:
-    """axe-core comes from npm (package-lock.json): installed here when missing, a failure otherwise."""
-    if AXE.exists():
-        return
-    import shutil
-    import subprocess
-
-    npm = shutil.which("npm")
-    assert npm, "axe-core is missing and npm is not installed: run `npm ci` in the repository root"
-    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0 and AXE.exists(), f"`npm ci` failed: {done.stderr[-2000:]}"
-
-
-def assert_axe_clean(page) -> None:
-    """No serious or critical axe-core violations."""
-    ensure_axe()
-    problems = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
-    assert problems == [], problems
-
-
 def test_axe_no_serious_or_critical_violations(tab):
     page = open_demo(tab)
     open_widget(page)
@@ -568,7 +413,8 @@ def test_hostile_model_text_is_not_executed(tab):
     expect(bot.locator(".answer")).to_contain_text("<script>window.__etiXss=1</script>")
     expect(bot.locator(".answer")).to_contain_text("[klikk](javascript:window.__etiXss=3)")
     hrefs = [a.get_attribute("href") for a in bot.locator("a").all()]
-    assert hrefs == ["https://www.helsenorge.no/"], hrefs  # the javascript: source gets no link at all
+    assert hrefs == [], hrefs  # links in answer text stay text; the javascript: source gets no link at all
+    expect(bot.locator(".answer")).to_contain_text("trygg")
     expect(bot.locator(".card .t")).to_have_text("<b>Tittel</b><img src=x onerror=alert(1)>")
     expect(bot.locator(".card .upd")).to_have_text("Sist oppdatert 15. januar 2025")
 

@@ -10,9 +10,9 @@ import time
 
 from eti.answer.context import AskContext
 from eti.answer.guardrails.guards import segments
-from eti.answer.guardrails.pii import redact
 from eti.answer.services import Services
 from eti.core import Status
+from eti.pii import redact
 from eti.sanitize import strip_invisible
 
 
