@@ -22,10 +22,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     from eti.answer.confidence import combine, features
     from eti.answer.context import AskContext
-    from eti.answer.guardrails.pii import redact
-    from eti.answer.language import detect_language
     from eti.answer.services import Services
     from eti.evaluate.questions import load_questions
+    from eti.pii import redact
     from eti.retrieve import Filters
     from eti.settings import Settings
 
@@ -40,9 +39,10 @@ def main() -> None:
         if q.expected_status not in ("answered", "no_answer") or q.kind in ("emergency", "diagnosis"):
             continue
         redaction = redact(q.question)
-        ctx = AskContext(question=q.question, redacted=redaction.text, language=detect_language(redaction.text),
+        ctx = AskContext(question=q.question, redacted=redaction.text, query=redaction.searchable,
+                         language=services.shared.languages.detect(redaction.searchable),
                          filters=Filters(municipality=q.municipality))
-        ctx.hits = services.retriever.search(redaction.searchable, ctx.filters).hits
+        ctx.hits = services.retriever.search(ctx.query, ctx.filters).hits
         rows.append((q.expected_status == "answered", ctx.language, *features(ctx, services), q.id))
 
     base = services.config
