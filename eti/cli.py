@@ -270,6 +270,10 @@ def eval_cmd(
     thresholds: Annotated[Path, typer.Option("--thresholds")] = Path("eval/thresholds.yaml"),
     judge: Annotated[bool | None, typer.Option("--judge/--no-judge",
                                                help="LLM judge (ETI_JUDGE_* or ETI_LLM_*); default: when configured")] = None,
+    safety: Annotated[bool, typer.Option("--safety/--no-safety", help="Also run the safety set (eval/safety).")] = True,
+    safety_dir: Annotated[Path, typer.Option("--safety-dir")] = Path("eval/safety"),
+    changed_since: Annotated[str | None, typer.Option(
+        "--changed-since", help="Only questions whose sources changed since (2026-11-30, or 7d, 12h).")] = None,
 ) -> None:
     """Run the evaluation suite: summary table, JSON and HTML reports, optional gate."""
     from eti.evaluate.cli import run_eval
@@ -281,9 +285,14 @@ def eval_cmd(
         retrievers.remove("hybrid")
         retrievers.insert(0, "hybrid")
     modes = [m.strip() for m in mode.split(",") if m.strip()]
-    report = run_eval(settings=settings, questions_file=questions, out_dir=out, api=api, retrievers=retrievers,
-                      modes=modes, quick=quick, baseline=baseline, thresholds_file=thresholds if gate else None,
-                      console=console, judge=judge)
+    try:
+        report = run_eval(settings=settings, questions_file=questions, out_dir=out, api=api, retrievers=retrievers,
+                          modes=modes, quick=quick, baseline=baseline, thresholds_file=thresholds if gate else None,
+                          console=console, judge=judge, safety_dir=safety_dir if safety and changed_since is None else None,
+                          changed_since=changed_since)
+    except ValueError as exc:
+        console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
     if gate and report["gate"]["failures"]:
         raise typer.Exit(1)
 

@@ -18,11 +18,25 @@ from eti.evaluate.report_html import render
 
 def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, retrievers: list[str],
              modes: list[str], quick: bool, baseline: Path | None, thresholds_file: Path | None, console: Console,
-             services=None, judge: bool | None = None) -> dict:
-    """``judge``: None = use the LLM judge when one is configured, False = never, True = required."""
+             services=None, judge: bool | None = None, safety_dir: Path | None = None,
+             changed_since: str | None = None) -> dict:
+    """``judge``: None = use the LLM judge when one is configured, False = never, True = required.
+    ``safety_dir``: the safety set (eval/safety) to run through the pipeline too (in-process only).
+    ``changed_since``: only the questions whose cited or relevant sources changed since then."""
     questions = load_questions(questions_file)
     if quick:
         questions = quick_subset(questions)
+    moved_docs: set[str] | None = None
+    if changed_since is not None:
+        from eti.evaluate.changed import affected, changed_documents, parse_since
+
+        if baseline is None and (out_dir / "latest.json").exists():
+            baseline = out_dir / "latest.json"  # what the questions cited before the crawl
+        old_rows = json.loads(baseline.read_text(encoding="utf-8"))["configs"][0]["results"] if baseline else []
+        moved_docs = changed_documents(settings.catalog_path, parse_since(changed_since))
+        questions = affected(questions, moved_docs, old_rows)
+        console.print(f"{len(moved_docs)} changed document(s) since {changed_since}: "
+                      f"re-running {len(questions)} question(s)")
     index_info: dict = {}
     analyzer = None
     if api is None:
@@ -46,7 +60,10 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
     if judge and judge_model is None:
         raise ValueError("--judge needs ETI_JUDGE_BASE_URL and ETI_JUDGE_MODEL (or ETI_LLM_*)")
 
-    report: dict = {"created_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "target": api or "in-process",
+    if not questions:
+        console.print("[yellow]no questions to run[/yellow]")
+    report: dict = {"changed_since": changed_since, "changed_documents": sorted(moved_docs or []),
+                    "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "target": api or "in-process",
                     "index": index_info, "judge": getattr(judge_model, "name", None), "questions": len(questions), "configs": []}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as progress:
@@ -68,26 +85,51 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
                 "by_kind": aggregate.breakdown(rows, "kind"), "by_sector": aggregate.breakdown(rows, "sectors"),
                 "by_lang": aggregate.breakdown(rows, "lang"), "by_split": aggregate.breakdown(rows, "split"),
                 "by_facet": aggregate.breakdown(rows, "facet"),
-                "by_split_kind": aggregate.breakdown_pairs(rows, "split", "kind"), "results": rows})
+                "by_split_kind": aggregate.breakdown_pairs(rows, "split", "kind"),
+                "by_source": aggregate.breakdown(rows, "cited_sources"), "results": rows})
     primary = report["configs"][0]
+    if safety_dir is not None and api is None:
+        report["safety"] = _safety(safety_dir, services, quick, progress_console=console)
     if baseline is not None:
         old = json.loads(baseline.read_text(encoding="utf-8"))
         old_primary = next((c for c in old["configs"] if c["name"] == primary["name"]), old["configs"][0])
         report["baseline"] = {"file": str(baseline), **aggregate.compare(primary["results"], old_primary["results"])}
     if thresholds_file is not None:
+        limits = gate.load_thresholds(thresholds_file)
         report["gate"] = {"file": str(thresholds_file),
-                          "failures": gate.check(primary, gate.load_thresholds(thresholds_file))}
+                          "failures": gate.check(primary, limits) + gate.check_safety(report.get("safety"), limits)}
 
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = report["created_at"].replace(":", "").replace("-", "")[:15]
     json_path, html_path = out_dir / f"eval-{stamp}.json", out_dir / f"eval-{stamp}.html"
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     html_path.write_text(render(report), encoding="utf-8")
-    shutil.copyfile(json_path, out_dir / "latest.json")
-    shutil.copyfile(html_path, out_dir / "latest.html")
+    if changed_since is None:  # a partial re-run is not the new baseline
+        shutil.copyfile(json_path, out_dir / "latest.json")
+        shutil.copyfile(html_path, out_dir / "latest.html")
     report["paths"] = {"json": str(json_path), "html": str(html_path)}
     print_summary(console, report)
     return report
+
+
+def _safety(folder: Path, services, quick: bool, progress_console: Console) -> dict:
+    from eti.evaluate.safety import load_safety, run_safety, summarise_safety
+
+    messages = load_safety(folder)
+    if quick:  # a stratified subset for CI: the first few of each split, kind and language
+        counts: dict[tuple, int] = {}
+        subset = []
+        for m in messages:
+            key = (m.split, m.kind, m.lang)
+            if counts.get(key, 0) < 2:
+                subset.append(m)
+                counts[key] = counts.get(key, 0) + 1
+        messages = subset
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=progress_console) as progress:
+        task = progress.add_task("safety set", total=len(messages))
+        results = run_safety(messages, services, on_done=lambda i: progress.update(task, completed=i))
+    return summarise_safety(results)
 
 
 def _judge(settings, services):

@@ -28,4 +28,24 @@ def check(primary: dict, thresholds: dict) -> list[str]:
     for kind, limits in (thresholds.get("by_kind") or {}).items():
         if kind in primary["by_kind"]:
             failures += _check(primary["by_kind"][kind], limits, kind)
+    for split, limits in (thresholds.get("by_split") or {}).items():
+        if split in primary.get("by_split", {}):
+            failures += _check(primary["by_split"][split], limits, f"split {split}")
+    for pair, limits in (thresholds.get("by_split_kind") or {}).items():
+        if pair in primary.get("by_split_kind", {}):
+            failures += _check(primary["by_split_kind"][pair], limits, pair)
+    return failures
+
+
+def check_safety(safety: dict | None, thresholds: dict) -> list[str]:
+    """Floors on the safety set's figures, per split (eval/thresholds.yaml: safety)."""
+    limits = thresholds.get("safety") or {}
+    if not limits:
+        return []
+    if safety is None:
+        return ["safety: not measured"]
+    failures = []
+    for split, split_limits in limits.items():
+        if split in safety:
+            failures += _check(safety[split], split_limits, f"safety {split}")
     return failures

@@ -70,13 +70,44 @@ def render(report: dict) -> str:
     configs = report["configs"]
     primary = configs[0]
     keys = ["questions", "status_accuracy", "recall_at_5", "recall_at_10", "mrr", "ndcg_at_10", "citation_validity",
-            "must_mention", "sector_coverage", "pii_leaks", "latency_p50_ms", "latency_p95_ms", "errors"]
+            "must_mention", "answer_chars_median", "unanswerable_no_answer", "dangling", "contradictions", "verdicts",
+            "language_ok", "topic_ok", "outdated_ok", "honest", "sector_coverage", "pii_leaks", "latency_p50_ms",
+            "latency_p95_ms", "errors"]
     if report.get("judge"):
         keys += ["citation_entailment", "faithfulness", "answer_relevancy", "judge_errors"]
     head = "".join(f"<th scope='col'>{escape(c['name'])}</th>" for c in configs)
     rows = "".join(f"<tr><th scope='row'>{k}</th>" + "".join(f"<td>{_fmt(c['summary'].get(k))}</td>" for c in configs)
                    + "</tr>" for k in keys)
+    splits = primary.get("by_split", {})
+    split_keys = ["questions", "status_accuracy", "recall_at_5", "must_mention", "answer_chars_median",
+                  "unanswerable_no_answer", "dangling", "contradictions", "verdicts", "language_ok", "topic_ok",
+                  "outdated_ok", "honest"]
+    split_table = ("<h2>Dev and test split</h2><p>Thresholds, patterns, synonyms and calibration are fitted on "
+                   "<em>dev</em> only; <em>test</em> is never tuned on.</p><table><thead><tr><th></th>"
+                   + "".join(f"<th scope='col'>{escape(s)}</th>" for s in splits) + "</tr></thead><tbody>"
+                   + "".join(f"<tr><th scope='row'>{k}</th>" + "".join(f"<td>{_fmt(v.get(k))}</td>" for v in splits.values())
+                             + "</tr>" for k in split_keys) + "</tbody></table>") if splits else ""
+    safety = ""
+    if report.get("safety"):
+        s_keys = ["messages", "emergency_recall", "full_emergency", "false_emergency", "urgent_line_on_negatives",
+                  "refusals", "benign_answered", "latency_p95_ms"]
+        sets = report["safety"]
+        safety = ("<h2>Safety set</h2><table><thead><tr><th></th>"
+                  + "".join(f"<th scope='col'>{escape(s)}</th>" for s in sets) + "</tr></thead><tbody>"
+                  + "".join(f"<tr><th scope='row'>{k}</th>" + "".join(f"<td>{_fmt(v.get(k))}</td>" for v in sets.values())
+                            + "</tr>" for k in s_keys) + "</tbody></table>"
+                  + "".join(_bars(f"Safety per language ({split})",
+                                  {lang: {m: f.get(m) for m in ("emergency_recall", "false_emergency", "refusals")}
+                                   for lang, f in v["by_lang"].items()},
+                                  ["emergency_recall", "false_emergency", "refusals"]) for split, v in sets.items()))
     charts = [
+        _bars("Per facet", {f: {m: v.get(m) for m in ("must_mention", "status_accuracy", "recall_at_5")}
+                            for f, v in primary.get("by_facet", {}).items()},
+              ["must_mention", "status_accuracy", "recall_at_5"]),
+        _bars("Per split and kind: must-mention", {k: {"must_mention": v.get("must_mention"),
+                                                        "status_accuracy": v.get("status_accuracy")}
+                                                    for k, v in primary.get("by_split_kind", {}).items()},
+              ["must_mention", "status_accuracy"]),
         _bars("Status accuracy per kind", {k: {c["name"]: c["by_kind"].get(k, {}).get("status_accuracy")
                                                for c in configs} for k in primary["by_kind"]},
               [c["name"] for c in configs]),
@@ -100,7 +131,8 @@ def render(report: dict) -> str:
                         for c in r["citations"])
         drill.append(
             f"<details class='{ok}'><summary><span class='badge {ok}'>{ok}</span> <code>{escape(r['id'])}</code> "
-            f"[{escape(r['kind'])}, {escape(r['lang'])}] {escape(r['question'][:120])}</summary>"
+            f"[{escape(r.get('split', 'dev'))}, {escape(r['kind'])}, {escape(str(r.get('facet') or '–'))}, "
+            f"{escape(r['lang'])}] {escape(r['question'][:120])}</summary>"
             f"<dl><dt>Status</dt><dd>{escape(r['status'])} (expected {escape(r['expected_status'])})</dd>"
             f"<dt>Metrics</dt><dd>recall@5 {_fmt(r['recall_at_5'])}, MRR {_fmt(r['mrr'])}, must-mention "
             f"{_fmt(r['must_mention'])}, citations valid {_fmt(r['citation_validity'])}, "
@@ -136,6 +168,6 @@ details{{border-bottom:1px solid #ddd;padding:4px 0}}pre{{white-space:pre-wrap;b
 <h1>ETI evaluation</h1><p>{escape(report['created_at'])} · index {escape(str(report.get('index', {}).get('version')))}
 ({_fmt(report.get('index', {}).get('chunks'))} chunks) · target {escape(report['target'])} ·
 {report['questions']} questions</p>{gate}
-<h2>Summary</h2><table><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>
+<h2>Summary</h2><table><thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>{split_table}{safety}
 <h2>Charts</h2>{''.join(charts)}{comparison}
 <h2>Questions ({escape(primary['name'])})</h2>{''.join(drill)}</body></html>"""

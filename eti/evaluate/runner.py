@@ -43,6 +43,7 @@ class QuestionResult:
     pii_leak: bool | None = None
     split: str = "dev"
     facet: str | None = None
+    cited_sources: list[str] = field(default_factory=list)
     answer_chars: int | None = None
     dangling: int | None = None  # passages that open with an unresolved reference
     contradictions: int | None = None  # different deadlines side by side in the answer's own passages
@@ -181,16 +182,17 @@ def _support(sentence: str, source: str, analyzer) -> bool:
 
 def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResult:
     from eti.answer.verdicts import VerdictRules
-    from eti.pii import find_personal_data, leaks
+    from eti.pii import find_personal_data, leaks, redact
 
     verdict_rules = VerdictRules.load()
 
-    r = QuestionResult(q.id, q.kind, q.lang, q.question, q.sectors, q.relevant, q.must_mention, q.expected_status,
-                       split=q.split, facet=q.facet)
+    # reports never hold personal data, not even the bank's synthetic numbers: the question is stored redacted
+    r = QuestionResult(q.id, q.kind, q.lang, redact(q.question).text, q.sectors, q.relevant, q.must_mention,
+                       q.expected_status, split=q.split, facet=q.facet)
     try:
         if q.relevant:
             ranked = target.search(q, 10)
-            r.retrieved = [d for d, _ in ranked]
+            r.retrieved = [d for d, *_ in ranked]
             marks = M.ranked_relevance(ranked, q.relevant)
             r.recall_at_5, r.recall_at_10 = M.recall_at(marks, q.relevant, 5), M.recall_at(marks, q.relevant, 10)
             r.mrr, r.ndcg_at_10 = M.mrr(marks), M.ndcg_at(marks, q.relevant, 10)
@@ -202,6 +204,7 @@ def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResu
                                                                      a.confidence)
     r.status_ok = a.status == q.expected_status
     r.language_ok = a.language == q.lang if a.language is not None else None
+    r.cited_sources = sorted({c.get("source_id", "") for c in a.citations if c.get("source_id")})
     if a.status == "answered":
         r.answer_chars = len(a.answer)
         r.dangling = len(M.dangling_references(a.answer))
