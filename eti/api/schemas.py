@@ -46,7 +46,8 @@ ConversationId = Annotated[
                     "pattern": r"^(?!.*(?:[0-9][-_]*){8})[A-Za-z0-9_-]+$",
                     "description": "An id ETI returned, or the client's own opaque id (8-64 of A-Z a-z 0-9 _ -). "
                                    "Refused when it could hold personal data: eight or more digits in a row "
-                                   "(phone, fødselsnummer), with or without - or _ between them."})]
+                                   "(phone, fødselsnummer), with or without - or _ between them, or anything "
+                                   "else ETI's redaction would remove (such as a first name)."})]
 Kommune = Annotated[str, Field(pattern=KOMMUNE, description="Kommunenummer, four ASCII digits, e.g. 4207")]
 
 
