@@ -145,7 +145,7 @@ def test_links_and_urls_in_answer_text_are_plain_text(tab, transport):
 def test_hidden_text_on_a_crawled_page_never_reaches_the_parent(tab):
     """The fixture page nav/pleiepenger-kontakt.html hides text in every way we know; none of it may show."""
     page = open_demo(tab)
-    question = "Hvordan følger jeg med på søknaden om pleiepenger etter at jeg har sendt den?"
+    question = "Hvordan kontakter jeg Nav om søknaden om pleiepenger?"
     reply = page.request.post(f"{tab.base}/v1/ask", data={"question": question, "municipality": "4207", "language": "nb"}).json()
     assert any(c["url"].endswith("/pleiepenger-kontakt.html") for c in reply["citations"]), reply["citations"]
     open_widget(page)

@@ -5,10 +5,12 @@
  * Options (data-*): eti-api (API base; "" = same origin; absent = the script's origin),
  *   municipality (4-digit kommunenummer), lang (nb | nn | en), mode ("page" = full-page chat),
  *   target (CSS selector for the page-mode container), sectors (comma list, e.g. "health,welfare").
+ * A button on the page opens the widget when it has a data-eti-open attribute (no inline handler needed).
  *
  * Security: everything from the API (answers, titles, snippets, URLs) is put into the DOM with
- * createElement/textContent only; links are limited to http(s). Nothing is stored in the browser
- * and no third-party resources are loaded.
+ * createElement/textContent only. Answer text is data: links and URLs in it stay plain text; the only
+ * links are a citation's own url and legal basis (http(s) only). Nothing is stored in the browser,
+ * no third-party resources are loaded and there are no inline event handlers.
  */
 (() => {
   'use strict';
@@ -55,6 +57,33 @@
       errServer: 'Noe gikk galt hos oss. Prøv igjen om litt.', retry: 'Prøv igjen',
       disclaimer: 'ETI gir generell informasjon fra offentlige kilder og kan ta feil. Sjekk kildene, og spør tjenestene selv ved tvil.',
       pTitle: 'Samtale med ETI', pDate: 'Skrevet ut', pQ: 'Spørsmål', pA: 'Svar', pNotes: 'Notater til møtet (for eksempel med barnekoordinatoren)',
+      about: 'Om ETI', cardBy: 'ETI-sammendrag, gjennomgått {d}', cardBy0: 'ETI-sammendrag', official: 'Offisiell side',
+      legal: 'Lovgrunnlag', outdated: 'Kan være utdatert', mt: 'Deler av svaret er maskinoversatt fra bokmål.',
+      ovBtn: 'Lag en oversikt for familien', ovTitle: 'Din oversikt',
+      ovIntro: 'Noen korte spørsmål om hverdagen, så viser ETI hva som kan være aktuelt. Ingenting lagres, med mindre du skriver ut eller lagrer oversikten.',
+      step: 'Spørsmål {i} av {n}', next: 'Neste', back: 'Tilbake', cancel: 'Avbryt', make: 'Lag oversikten',
+      pick: 'Velg et svar for å gå videre.', yes: 'Ja', no: 'Nei',
+      fq: {
+        child_age: 'Hvor gammelt er barnet?',
+        specialist_followup: 'Er barnet innlagt, eller følges barnet opp av sykehuset eller annen spesialisthelsetjeneste?',
+        night_supervision: 'Trenger barnet tilsyn eller pleie om natten?',
+        extra_care: 'Trenger barnet mer omsorg og pleie hjemme enn det som er vanlig for alderen?',
+        medical_equipment: 'Bruker barnet medisinsk utstyr hjemme, for eksempel sonde eller oksygen?',
+        attendance_percent: 'Hvor mye av tiden kan barnet være i barnehagen eller på skolen?',
+        life_limiting: 'Har barnet en livstruende eller livsbegrensende sykdom (palliasjon)?',
+        parents: 'Hvor mange foreldre har omsorgen for barnet?', work: 'Forelder {p}: hva er arbeidssituasjonen?',
+        siblings: 'Har barnet søsken som bor i samme hjem?', municipality: 'Hvilken kommune bor dere i?',
+      },
+      ageN: '{n} år', ageHint: 'Alder i hele år, 0–25 (0 under 1 år).',
+      att: ['Hele tiden', 'Det meste av tiden', 'Omtrent halvparten', 'Litt, under halvparten', 'Ikke i det hele tatt nå', 'Ikke aktuelt (går ikke i barnehage eller skole)'],
+      np: ['Én forelder', 'To foreldre'],
+      works: { employed: 'Ansatt (arbeidstaker)', self_employed: 'Selvstendig næringsdrivende', freelance: 'Frilanser', student: 'Student', not_working: 'Ikke i arbeid' },
+      muniHint: 'Velg fra listen, eller «Hele landet».', loading: 'Lager oversikten …',
+      ovLead: 'Dette kan være aktuelt for dere, ut fra svarene. Det er tjenestene selv som avgjør om dere har rett.',
+      ovCoord: 'Hvem kan hjelpe dere å samordne', ovNone: 'Ut fra svarene fant vi ingen ordninger å foreslå. Barnekoordinatoren eller servicetorget i kommunen kan hjelpe dere videre.',
+      fWhy: 'Hvorfor det kan passe', fGives: 'Hva det gir', fDecides: 'Hvem avgjør', fHow: 'Slik søker dere', fDocs: 'Dokumenter',
+      fDeadlines: 'Frister', fComplaint: 'Klage', fKfrist: 'Klagefrist', fLocal: 'Kommunens egne sider',
+      ovReady: 'Oversikten er klar.', edit2: 'Endre svarene', backChat: 'Tilbake til samtalen', pOv: 'Din oversikt – kan være aktuelt for familien', pAns: 'Svarene dere ga',
     },
     nn: {
       launcher: 'Spør om hjelp', title: 'Hjelp og rettar for familiar',
@@ -80,6 +109,33 @@
       errServer: 'Noko gjekk gale hos oss. Prøv igjen om litt.', retry: 'Prøv igjen',
       disclaimer: 'ETI gir generell informasjon frå offentlege kjelder og kan ta feil. Sjekk kjeldene, og spør tenestene sjølve ved tvil.',
       pTitle: 'Samtale med ETI', pDate: 'Skrive ut', pQ: 'Spørsmål', pA: 'Svar', pNotes: 'Notat til møtet (til dømes med barnekoordinatoren)',
+      about: 'Om ETI', cardBy: 'ETI-samandrag, gjennomgått {d}', cardBy0: 'ETI-samandrag', official: 'Offisiell side',
+      legal: 'Lovgrunnlag', outdated: 'Kan vere utdatert', mt: 'Maskinomsett frå bokmål.',
+      ovBtn: 'Lag ein oversikt for familien', ovTitle: 'Din oversikt',
+      ovIntro: 'Nokre korte spørsmål om kvardagen, så viser ETI kva som kan vere aktuelt. Ingenting blir lagra, med mindre du skriv ut eller lagrar oversikten.',
+      step: 'Spørsmål {i} av {n}', next: 'Neste', back: 'Tilbake', cancel: 'Avbryt', make: 'Lag oversikten',
+      pick: 'Vel eit svar for å gå vidare.', yes: 'Ja', no: 'Nei',
+      fq: {
+        child_age: 'Kor gammalt er barnet?',
+        specialist_followup: 'Er barnet innlagt, eller blir barnet følgt opp av sjukehuset eller anna spesialisthelseteneste?',
+        night_supervision: 'Treng barnet tilsyn eller pleie om natta?',
+        extra_care: 'Treng barnet meir omsorg og pleie heime enn det som er vanleg for alderen?',
+        medical_equipment: 'Brukar barnet medisinsk utstyr heime, til dømes sonde eller oksygen?',
+        attendance_percent: 'Kor mykje av tida kan barnet vere i barnehagen eller på skulen?',
+        life_limiting: 'Har barnet ein livstrugande eller livsavgrensande sjukdom (palliasjon)?',
+        parents: 'Kor mange foreldre har omsorga for barnet?', work: 'Forelder {p}: kva er arbeidssituasjonen?',
+        siblings: 'Har barnet sysken som bur i same heim?', municipality: 'Kva kommune bur de i?',
+      },
+      ageN: '{n} år', ageHint: 'Alder i heile år, 0–25 (0 under 1 år).',
+      att: ['Heile tida', 'Det meste av tida', 'Omtrent halvparten', 'Litt, under halvparten', 'Ikkje i det heile no', 'Ikkje aktuelt (går ikkje i barnehage eller skule)'],
+      np: ['Éin forelder', 'To foreldre'],
+      works: { employed: 'Tilsett (arbeidstakar)', self_employed: 'Sjølvstendig næringsdrivande', freelance: 'Frilansar', student: 'Student', not_working: 'Ikkje i arbeid' },
+      muniHint: 'Vel frå lista, eller «Heile landet».', loading: 'Lagar oversikten …',
+      ovLead: 'Dette kan vere aktuelt for dykk, ut frå svara. Det er tenestene sjølve som avgjer om de har rett.',
+      ovCoord: 'Kven kan hjelpe dykk å samordne', ovNone: 'Ut frå svara fann vi ingen ordningar å føreslå. Barnekoordinatoren eller servicetorget i kommunen kan hjelpe dykk vidare.',
+      fWhy: 'Kvifor det kan passe', fGives: 'Kva det gir', fDecides: 'Kven avgjer', fHow: 'Slik søkjer de', fDocs: 'Dokument',
+      fDeadlines: 'Fristar', fComplaint: 'Klage', fKfrist: 'Klagefrist', fLocal: 'Kommunen sine eigne sider',
+      ovReady: 'Oversikten er klar.', edit2: 'Endre svara', backChat: 'Tilbake til samtalen', pOv: 'Din oversikt – kan vere aktuelt for familien', pAns: 'Svara de gav',
     },
     en: {
       launcher: 'Ask for help', title: 'Help and rights for families',
@@ -105,6 +161,33 @@
       errServer: 'Something went wrong on our side. Try again shortly.', retry: 'Try again',
       disclaimer: 'ETI gives general information from public sources and can be wrong. Check the sources, and ask the services themselves if in doubt.',
       pTitle: 'Conversation with ETI', pDate: 'Printed', pQ: 'Question', pA: 'Answer', pNotes: 'Notes for the meeting (for example with the child coordinator)',
+      about: 'About ETI', cardBy: 'ETI summary, reviewed {d}', cardBy0: 'ETI summary', official: 'Official page',
+      legal: 'Legal basis', outdated: 'May be out of date', mt: 'Machine-translated from Norwegian bokmål.',
+      ovBtn: 'Make an overview for your family', ovTitle: 'Your overview',
+      ovIntro: 'A few short questions about daily life, and ETI shows what may apply. Nothing is kept unless you print or save the overview.',
+      step: 'Question {i} of {n}', next: 'Next', back: 'Back', cancel: 'Cancel', make: 'Make the overview',
+      pick: 'Choose an answer to continue.', yes: 'Yes', no: 'No',
+      fq: {
+        child_age: 'How old is the child?',
+        specialist_followup: 'Is the child in hospital, or followed up by the hospital or another specialist health service?',
+        night_supervision: 'Does the child need supervision or care at night?',
+        extra_care: 'Does the child need more care at home than is normal for their age?',
+        medical_equipment: 'Does the child use medical equipment at home, such as a feeding tube or oxygen?',
+        attendance_percent: 'How much of the time can the child be at kindergarten or school?',
+        life_limiting: 'Does the child have a life-threatening or life-limiting illness (palliative care)?',
+        parents: 'How many parents care for the child?', work: 'Parent {p}: what is their work situation?',
+        siblings: 'Does the child have brothers or sisters living at home?', municipality: 'Which municipality do you live in?',
+      },
+      ageN: '{n} years', ageHint: 'Age in whole years, 0–25 (0 under 1 year).',
+      att: ['All the time', 'Most of the time', 'About half', 'A little, less than half', 'Not at all at the moment', 'Not relevant (not in kindergarten or school)'],
+      np: ['One parent', 'Two parents'],
+      works: { employed: 'Employed', self_employed: 'Self-employed', freelance: 'Freelancer', student: 'Student', not_working: 'Not working' },
+      muniHint: 'Choose from the list, or “All of Norway”.', loading: 'Making the overview …',
+      ovLead: 'This may be relevant for you, based on your answers. The services themselves decide whether you are entitled.',
+      ovCoord: 'Who can help you coordinate', ovNone: 'Based on your answers we found no schemes to suggest. The child coordinator (barnekoordinator) or service desk in your municipality can help you further.',
+      fWhy: 'Why it may fit', fGives: 'What it gives', fDecides: 'Who decides', fHow: 'How to apply', fDocs: 'Documents',
+      fDeadlines: 'Deadlines', fComplaint: 'Complaints', fKfrist: 'Deadline for complaints', fLocal: "The municipality's own pages",
+      ovReady: 'The overview is ready.', edit2: 'Change the answers', backChat: 'Back to the conversation', pOv: 'Your overview – may be relevant for the family', pAns: 'Your answers',
     },
   };
 
@@ -193,7 +276,7 @@
     return null;
   }
 
-  /* ---------- safe markdown ---------- */
+  /* ---------- safe markdown: never a link (crawled text is data; only citations link out) ---------- */
   const INLINE = /\[([^\]\n]+)\]\(\s*<?(https?:\/\/[^\s)<>]+)>?\s*\)|\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]|\*\*(.+?)\*\*|`([^`\n]+)`|(https?:\/\/[^\s<>"'()\]]*[^\s<>"'()\].,;:!?])|\*(?=\S)([^*\n]+?)\*(?!\*)/g;
   function inline(text, ctx, depth) {
     const out = [];
@@ -202,16 +285,14 @@
     while ((m = re.exec(text))) {
       if (m.index > last) out.push(text.slice(last, m.index));
       last = re.lastIndex;
-      if (m[1] != null) {
-        const u = safeUrl(m[2]);
-        out.push(u ? extLink(u, m[1]) : m[0]);
-      } else if (m[3] != null) {
+      if (m[1] != null) out.push(m[1]);
+      else if (m[3] != null) {
         const nums = m[3].split(/\s*[,;]\s*/).map(Number);
         if (ctx && nums.every((n) => ctx.byN.has(n))) nums.forEach((n) => out.push(citeBtn(ctx, n)));
         else out.push(m[0]);
       } else if (m[4] != null) out.push(h('strong', null, depth ? m[4] : inline(m[4], ctx, 1)));
       else if (m[5] != null) out.push(h('code', null, m[5]));
-      else if (m[6] != null) { const u = safeUrl(m[6]); out.push(u ? extLink(u, m[6]) : m[6]); }
+      else if (m[6] != null) out.push(m[6]);
       else if (m[7] != null) out.push(h('em', null, depth ? m[7] : inline(m[7], ctx, 1)));
     }
     if (last < text.length) out.push(text.slice(last));
@@ -279,11 +360,11 @@ header :focus-visible{outline-color:#fff}
 .tools{display:flex;flex-wrap:wrap;gap:6px}
 .tool{min-height:36px;padding:4px 10px;border:1px solid #fff;border-radius:6px;background:transparent;color:#fff;font-size:.875rem}
 .tool:hover{background:#163a5c}
-.log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:12px;background:#f6f7f9}
+.log,.flow{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:12px;background:#f6f7f9}
 .intro{margin:0 0 10px;font-size:.9rem;color:#3d3d3d}
 .starters h3{margin:0 0 6px;font-size:.9rem;color:#3d3d3d}
 .starters ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
-.starter{width:100%;text-align:left;padding:10px 12px;border:1px solid #1f4e79;border-radius:10px;background:#fff;color:#0b4f8a;font-weight:600}
+.starter,.ov{width:100%;text-align:left;padding:10px 12px;border:1px solid #1f4e79;border-radius:10px;background:#fff;color:#0b4f8a;font-weight:600}
 .starter:hover{background:#e8f0f8}
 .msg{margin:0 0 12px;max-width:100%}
 .user{margin-left:12%;padding:8px 12px;border-radius:12px 12px 2px 12px;background:#1f4e79;color:#fff;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -310,7 +391,7 @@ header :focus-visible{outline-color:#fff}
 .sources summary{cursor:pointer;font-weight:600;color:#0b4f8a;display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:4px 0}
 .sources summary .badge{font-weight:600}
 .group h4{margin:10px 0 6px;font-size:.85rem}
-.card{position:relative;margin:0 0 8px;padding:8px 10px 8px 12px;border:1px solid #d5dbe1;border-left:5px solid var(--c);border-radius:8px;background:#fff;font-size:.9rem}
+.card,.scheme,.ai{position:relative;margin:0 0 8px;padding:8px 10px 8px 12px;border:1px solid #d5dbe1;border-left:5px solid var(--c,#1f4e79);border-radius:8px;background:#fff;font-size:.9rem}
 .card:focus{outline:3px solid #0b0c0c;outline-offset:1px}
 .card.hl{background:#fff8d1;box-shadow:0 0 0 3px var(--c)}
 .card .n{font-weight:700;margin-right:4px}
@@ -338,12 +419,36 @@ header :focus-visible{outline-color:#fff}
 .err .btn{margin-top:6px}
 .warn{margin:0;padding:10px 12px;background:#fff3d6;border-top:3px solid #b07a00;color:#3b2a00;font-size:.92rem}
 .warn .row{display:flex;gap:8px;margin-top:8px;flex-wrap:wrap}
-form{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #d5dbe1;background:#fff}
-form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;border:1px solid #6b6b6b;border-radius:10px;font-size:16px;line-height:1.35}
+.ask{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #d5dbe1;background:#fff}
+.ask textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;border:1px solid #6b6b6b;border-radius:10px;font-size:16px;line-height:1.35}
 .sendbtn{display:inline-flex;align-items:center;gap:6px;min-height:44px}
 .sendbtn:disabled{background:#6b6b6b;cursor:not-allowed}
 .foot{margin:0;padding:0 12px 8px;background:#fff;color:#4a4a4a;font-size:.75rem}
 .print-frame{position:fixed;width:0;height:0;border:0;left:-9999px}
+.ai p{margin:0}
+.ov{margin-top:8px;background:#1f4e79;color:#fff}
+.ov:hover{background:#163a5c}
+.mt,.rev,.hint,.card .attr{margin:6px 0;font-size:.8rem;color:#4a4a4a}
+.card .kind{font-weight:600;color:#1b1b1b}
+.card .old{color:#7a3e00}
+.card .off{margin:4px 0 0}.card .off a{margin:0}
+.lb{margin-top:4px;font-size:.85rem}.lb ul{margin:2px 0 0;padding-left:1.2em}.card .lb a{margin:0;font-weight:400}
+.fh{margin:0 0 6px;font-size:1.05rem}
+.flow fieldset{margin:0;padding:0;border:0;min-width:0}
+.flow legend,.q label{display:block;padding:0;margin:0 0 8px;font-weight:600}
+.stepno{display:block;font-weight:400}
+.opt{display:flex;align-items:center;gap:10px;margin:0 0 6px;padding:10px 12px;border:1px solid #6b6b6b;border-radius:10px;background:#fff;cursor:pointer}
+.opt input{width:20px;height:20px;margin:0;flex:none;accent-color:#1f4e79}
+.opt:has(input:checked){border-color:#1f4e79;box-shadow:0 0 0 2px #1f4e79}
+.q input{width:100%;min-height:44px;padding:6px 10px;border:1px solid #6b6b6b;border-radius:8px;background:#fff;font-size:16px}
+.flow .row{display:flex;flex-wrap:wrap;gap:8px;margin-top:12px}
+.ferr{margin:6px 0 0;color:#8a0014;font-weight:600}
+.notice{padding:8px 10px;border-left:4px solid #b07a00;border-radius:6px;background:#fff3d6;color:#3b2a00}
+.flow h4{margin:14px 0 6px;font-size:.95rem}
+.scheme h5{margin:0 0 4px;font-size:1rem}
+.scheme dl{margin:0}.scheme dt{margin-top:6px;font-weight:700}.scheme dd{margin:0}.scheme dd p{margin:0}
+.scheme ul{margin:2px 0;padding-left:1.2em}
+.sub{font-size:.85rem}
 @media (max-width:600px){
  .panel:not(.inline){right:0;bottom:0;left:0;top:0;width:100%;height:100%;max-height:none;border:0;border-radius:0}
  .open .launcher{display:none}
@@ -377,7 +482,7 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
   });
   const muniErr = h('p', { class: 'muni-err', id: 'eti-muni-err', role: 'status', hidden: true });
   const newBtn = bind(h('button', { type: 'button', class: 'tool newchat', onclick: () => reset(true) }), 'text', L('newChat'));
-  const printBtn = bind(h('button', { type: 'button', class: 'tool print', onclick: () => printChat() }), 'text', L('print'));
+  const printBtn = bind(h('button', { type: 'button', class: 'tool print', onclick: () => (F.on && F.res ? printOverview() : printChat()) }), 'text', L('print'));
 
   const header = h('header', null,
     h('div', { class: 'top' }, bind(h('h2', { id: 'eti-title' }), 'text', L('title')), closeBtn),
@@ -388,17 +493,21 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
 
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text', tabindex: '-1' });
   const statusEl = h('p', { class: 'sr', role: 'status' });
+  /* the AI disclosure (GET /v1/disclosure): first in the log, before and above the conversation */
+  const noteP = h('p');
+  const note = bind(h('div', { class: 'ai', role: 'note', hidden: true }, noteP), 'aria-label', L('about'));
+  const flowEl = h('div', { class: 'flow', hidden: true });
   const input = h('textarea', { id: 'eti-input', rows: '1', maxlength: '2000', enterkeyhint: 'send', autocomplete: 'off' });
   bind(input, 'placeholder', L('placeholder'));
   const inputLabel = bind(h('label', { for: 'eti-input', class: 'sr' }), 'text', L('input'));
   const sendBtn = h('button', { type: 'submit', class: 'btn sendbtn' }, svg(ICON.send, 18), bind(h('span'), 'text', L('send')));
   const warn = h('div', { class: 'warn', role: 'alert', hidden: true });
-  const form = h('form', { onsubmit: (e) => { e.preventDefault(); submit(); } }, inputLabel, input, sendBtn);
+  const form = h('form', { class: 'ask', onsubmit: (e) => { e.preventDefault(); submit(); } }, inputLabel, input, sendBtn);
   const foot = bind(h('p', { class: 'foot' }), 'text', L('disclaimer'));
 
   const panel = h('div', {
     class: 'panel' + (PAGE ? ' inline' : ''), id: 'eti-panel', role: PAGE ? 'region' : 'dialog', hidden: !PAGE,
-  }, header, log, statusEl, warn, form, foot);
+  }, header, log, flowEl, statusEl, warn, form, foot);
   bind(panel, 'aria-label', L('dialog'));
   root.append(...[launcher, panel].filter(Boolean));
 
@@ -429,6 +538,7 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     root.classList.add('open');
     launcher.setAttribute('aria-expanded', 'true');
     loadKommuner();
+    loadDisclosure();
     input.focus();
   }
   function close() {
@@ -446,7 +556,9 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     langSel.value = l;
     for (const [el, attr, fn] of binds) setAttr(el, attr, fn());
     showMuni();
+    loadDisclosure();
     if (!S.turns.length) renderStarters();
+    if (F.on) (F.res ? makeOverview() : renderStep());
   }
 
   /* ---------- municipality picker ---------- */
@@ -495,14 +607,43 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
 
   /* ---------- conversation ---------- */
   function renderStarters() {
-    log.replaceChildren(
+    log.replaceChildren(note,
       bind(h('p', { class: 'intro' }), 'text', L('intro')),
       h('div', { class: 'starters' }, h('h3', { text: tr('starters') }),
-        h('ul', null, I18N[S.lang].q.map((q) => h('li', null, h('button', { type: 'button', class: 'starter', onclick: () => send(q) }, q))))));
+        h('ul', null, I18N[S.lang].q.map((q) => h('li', null, h('button', { type: 'button', class: 'starter', onclick: () => send(q) }, q)))),
+        h('button', { type: 'button', class: 'ov', onclick: () => startFlow() }, tr('ovBtn'))));
   }
+
+  /* ---------- disclosure ---------- */
+  const DISC = {};
+  function loadDisclosure() {
+    const l = S.lang;
+    if (!DISC[l]) {
+      DISC[l] = fetch(API + '/v1/disclosure?language=' + l, { credentials: 'omit' })
+        .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+      DISC[l].then((d) => { if (!d) delete DISC[l]; });
+    }
+    DISC[l].then((d) => { if (S.lang === l) showDisclosure(d); });
+  }
+  function showDisclosure(d) {
+    S.disc = d && d.text ? d : null;
+    let parts = [S.disc ? String(d.text) : tr('disclaimer')];
+    for (const sv of (S.disc && Array.isArray(d.services) ? d.services : [])) {
+      const ph = sv && sv.phone ? String(sv.phone) : '';
+      if (!ph) continue;
+      parts = parts.flatMap((x) => {
+        const i = typeof x === 'string' ? x.indexOf(ph) : -1;
+        return i < 0 ? [x] : [x.slice(0, i), h('a', { href: 'tel:' + ph.replace(/[^\d+]/g, '') }, ph), x.slice(i + ph.length)];
+      });
+    }
+    noteP.replaceChildren(...parts);
+    note.hidden = false;
+  }
+  const discText = () => (S.disc ? S.disc.text : tr('disclaimer'));
 
   function reset(focus) {
     if (S.ctrl) S.ctrl.abort();
+    if (F.on) endFlow();
     S.ctrl = null; S.busy = false; S.cid = null; S.turns = []; S.fnrOk = false;
     warn.hidden = true;
     sendBtn.disabled = false;
@@ -538,7 +679,8 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
 
   function send(q) {
     if (S.busy) return;
-    if (!S.turns.length) log.replaceChildren();
+    if (F.on) endFlow();
+    if (!S.turns.length) log.replaceChildren(note);
     input.value = '';
     input.style.height = '';
     S.fnrOk = false;
@@ -668,10 +810,12 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     t.done = true;
     if (t.raf) { cancelAnimationFrame(t.raf); t.raf = 0; }
     if (typeof r.answer === 'string') t.text = r.answer;
+    if (r.machine_translated) t.mt = true;
     if (Array.isArray(r.citations)) setCitations(t, r.citations);
     if (r.conversation_id) setCid(r.conversation_id);
     if (r.status) setStatus(t, r.status);
     renderAnswer(t);
+    if (t.mt) t.el.append(bind(h('p', { class: 'mt' }), 'text', L('mt')));
     if (t.citations.length) t.el.append(sourcesBlock(t));
     if (S.cid) t.el.append(feedbackBlock(t));
     t.el.setAttribute('aria-busy', 'false');
@@ -730,20 +874,42 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
         groups[s].map((c) => card(t, c, s)))));
     return t.sources;
   }
+  /* kind "card" is ETI's own summary: labelled so, with the official page and the law underneath */
   function card(t, c, s) {
     const url = safeUrl(c.url);
-    const meta = h('div', { class: 'meta' }, url ? h('span', { class: 'site' }, host(url)) : null);
+    const own = c.kind === 'card';
+    const meta = h('div', { class: 'meta' });
+    if (own) meta.append(bind(h('span', { class: 'kind' }), 'text', () => cardLabel(c.reviewed)));
+    else if (url) meta.append(h('span', { class: 'site' }, host(url)));
     if (c.section) meta.append(h('span', { class: 'sect' }, String(c.section)));
-    if (c.last_modified) meta.append(bind(h('span', { class: 'upd' }), 'text', () => tr('updated') + ' ' + fmtDate(c.last_modified)));
+    if (c.last_modified && !own) meta.append(bind(h('span', { class: 'upd' }), 'text', () => tr('updated') + ' ' + fmtDate(c.last_modified)));
+    if (c.outdated) meta.append(bind(h('strong', { class: 'old' }), 'text', L('outdated')));
     const snip = c.snippet ? String(c.snippet) : '';
     const el = h('article', { class: 'card s-' + s, id: 'eti-t' + t.id + '-s' + c.n, tabindex: '-1', 'data-n': c.n },
       h('div', null, h('span', { class: 'n' }, '[' + c.n + ']'), h('span', { class: 't' }, String(c.title || host(url) || ''))),
       meta,
       snip ? h('p', { class: 'snip' }, snip.length > 280 ? snip.slice(0, 277) + '…' : snip) : null,
-      url ? extLink(url, bind(h('span'), 'text', L('open'))) : null);
+      c.attribution ? h('p', { class: 'attr' }, String(c.attribution)) : null,
+      url ? (own ? h('p', { class: 'off' }, extLink(url, [bind(h('span'), 'text', () => tr('official') + ': '), h('span', { class: 'site' }, host(url))], 'open'))
+        : extLink(url, bind(h('span'), 'text', L('open')), 'open')) : null,
+      lawList(c.legal_basis));
     bind(el, 'aria-label', () => tr('source') + ' ' + c.n + ', ' + tr('sec')[s] + ': ' + (c.title || ''));
     t.cards.set(c.n, el);
     return el;
+  }
+  const cardLabel = (d) => (d ? tr('cardBy', { d: fmtDate(d) }) : tr('cardBy0'));
+  const lawName = (b) => [b.law, b.paragraph].filter(Boolean).join(' ') + (b.title ? ' – ' + b.title : '');
+  function lawList(list, paper) {
+    list = Array.isArray(list) ? list.filter((b) => b && (b.law || b.paragraph)) : [];
+    if (!list.length) return null;
+    return h('div', { class: 'lb' }, bind(h('span'), 'text', () => tr('legal') + ':'),
+      h('ul', null, list.map((b) => h('li', null, linkOrText(b.url, lawName(b), paper)))));
+  }
+  /* http(s) only; on paper the address is written out */
+  function linkOrText(u, text, paper) {
+    const x = safeUrl(u);
+    if (!x) return text;
+    return paper ? [text, ' ', h('span', { class: 'url' }, x)] : extLink(x, text);
   }
 
   /* ---------- feedback ---------- */
@@ -788,12 +954,186 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     return box;
   }
 
+  /* ---------- «Din oversikt» (POST /v1/overview): one question per step, fixed choices only; the answers
+   * live in memory while the flow is open, nothing is kept unless the parent prints the overview ---------- */
+  const YN = [[true, 'yes'], [false, 'no']];
+  const STEPS = [
+    { k: 'child_age', type: 'age' }, { k: 'specialist_followup' }, { k: 'night_supervision' }, { k: 'extra_care' },
+    { k: 'medical_equipment' }, { k: 'attendance_percent', opts: () => [100, 75, 50, 25, 0, null].map((v, i) => [v, tr('att')[i]]) },
+    { k: 'life_limiting' }, { k: 'parents', opts: () => [[1, tr('np')[0]], [2, tr('np')[1]]] },
+    { k: 'work0', p: 1 }, { k: 'work1', p: 2, when: (a) => a.parents === 2 }, { k: 'siblings' },
+    { k: 'municipality', type: 'muni' },
+  ];
+  const F = { on: false, i: 0, a: {}, res: null, ctrl: null };
+  const steps = () => STEPS.filter((st) => !st.when || st.when(F.a));
+  const qText = (st) => (st.p ? tr('fq').work.replace('{p}', st.p) : tr('fq')[st.k]);
+  const ageText = (n) => tr('ageN', { n }).replace(/^1 years/, '1 year');
+  function options(st) {
+    if (st.opts) return st.opts();
+    if (st.p) return Object.keys(tr('works')).map((w) => [w, tr('works')[w]]);
+    return YN.map(([v, k]) => [v, tr(k)]);
+  }
+  function answerText(st) {
+    const v = F.a[st.k];
+    if (st.type === 'age') return ageText(v);
+    if (st.type === 'muni') { const k = kommune(v); return v ? (k ? k.navn : v) : tr('whole'); }
+    const o = options(st).find((x) => x[0] === v);
+    return o ? o[1] : '';
+  }
+
+  function startFlow() {
+    F.i = 0; F.res = null;
+    F.a = { municipality: S.muni };
+    showFlow(true);
+    loadKommuner();
+    renderStep();
+  }
+  function showFlow(on) {
+    F.on = on;
+    flowEl.hidden = !on; log.hidden = on; form.hidden = on;
+    if (on) warn.hidden = true;
+  }
+  function endFlow(focus) {
+    if (F.ctrl) F.ctrl.abort();
+    F.a = {}; F.res = null; F.ctrl = null;
+    flowEl.replaceChildren();
+    showFlow(false);
+    if (!S.turns.length) renderStarters();
+    if (focus) { const b = log.querySelector('.ov'); (b || input).focus(); }
+  }
+  const flowHead = (intro) => [h('h3', { class: 'fh', tabindex: '-1' }, tr('ovTitle'))].concat(intro ? h('p', { class: 'intro' }, tr('ovIntro')) : []);
+  const fbtn = (key, onclick, cls) => h('button', { type: 'button', class: 'btn' + (cls ? ' ' + cls : ''), onclick }, tr(key));
+
+  function renderStep() {
+    const list = steps();
+    F.i = Math.min(F.i, list.length - 1);
+    const st = list[F.i], last = F.i === list.length - 1;
+    const id = 'eti-f-' + st.k, v = F.a[st.k];
+    const err = h('p', { class: 'ferr', id: id + '-err', hidden: true });
+    const num = h('span', { class: 'stepno' }, tr('step', { i: F.i + 1, n: list.length }));
+    let body, ctl;
+    if (st.type === 'age' || st.type === 'muni') {
+      ctl = st.type === 'age'
+        ? h('input', { id, type: 'number', inputmode: 'numeric', min: 0, max: 25, step: 1, autocomplete: 'off', value: v == null ? '' : v })
+        : h('input', { id, type: 'text', list: 'eti-kommuner', autocomplete: 'off', spellcheck: 'false', value: answerText(st) });
+      ctl.setAttribute('aria-describedby', id + '-hint ' + id + '-err');
+      body = h('div', { class: 'q' }, h('label', { for: id }, num, h('span', { class: 'fq' }, qText(st))),
+        h('p', { class: 'hint', id: id + '-hint' }, tr(st.type === 'muni' ? 'muniHint' : 'ageHint')), ctl, err);
+    } else {
+      body = h('fieldset', { 'aria-describedby': id + '-err' }, h('legend', null, num, h('span', { class: 'fq' }, qText(st))),
+        options(st).map(([val], i) => h('label', { class: 'opt' },
+          h('input', { type: 'radio', name: id, value: String(i), checked: v === val }), h('span', null, options(st)[i][1]))), err);
+    }
+    const f = h('form', { class: 'step', novalidate: true, onsubmit: (e) => { e.preventDefault(); nextStep(st, f, err, last); } }, body,
+      h('div', { class: 'row' }, F.i ? fbtn('back', () => { F.i--; renderStep(); }, 'sec') : null,
+        h('button', { type: 'submit', class: 'btn' }, tr(last ? 'make' : 'next')), fbtn('cancel', () => endFlow(true), 'sec')));
+    flowEl.replaceChildren(...flowHead(F.i === 0), f);
+    flowEl.scrollTop = 0;
+    (f.querySelector('input:checked') || f.querySelector('input')).focus();
+  }
+
+  function nextStep(st, f, err, last) {
+    let v;
+    if (st.type === 'age') { const x = f.querySelector('input').value.trim(); v = /^\d{1,2}$/.test(x) && +x <= 25 ? +x : undefined; }
+    else if (st.type === 'muni') v = resolveMuni(f.querySelector('input').value);
+    else { const c = f.querySelector('input:checked'); v = c ? options(st)[Number(c.value)][0] : undefined; }
+    if (v === undefined) {
+      err.textContent = tr(st.type === 'muni' ? 'muniBad' : st.type === 'age' ? 'ageHint' : 'pick');
+      err.hidden = false;
+      const c = f.querySelector('input');
+      c.setAttribute('aria-invalid', 'true');
+      c.focus();
+      return;
+    }
+    F.a[st.k] = v;
+    if (st.type === 'muni') { S.muni = v; showMuni(); }
+    if (last) makeOverview(); else { F.i++; renderStep(); }
+  }
+
+  function overviewBody() {
+    const { work0, work1, parents, ...a } = F.a;
+    return Object.assign(a, { parents: [work0, work1].slice(0, parents).map((work) => ({ work })), municipality: a.municipality || null, language: S.lang });
+  }
+  async function makeOverview() {
+    if (F.ctrl) F.ctrl.abort();
+    const ctrl = (F.ctrl = new AbortController());
+    F.res = null;
+    flowEl.replaceChildren(...flowHead(), h('p', { class: 'thinking' }, tr('loading')));
+    statusEl.textContent = tr('loading');
+    let st = 0;
+    try {
+      const r = await fetch(API + '/v1/overview', {
+        method: 'POST', credentials: 'omit', cache: 'no-store', signal: ctrl.signal,
+        headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(overviewBody()),
+      });
+      st = r.status;
+      if (!r.ok) throw st;
+      F.res = await r.json();
+    } catch (e) {
+      if (ctrl.signal.aborted) return;
+      flowEl.replaceChildren(...flowHead(), h('div', { class: 'err', role: 'alert' },
+        h('p', null, tr(st === 429 ? 'errRate0' : !st ? 'errNet' : st < 500 ? 'errBad' : 'errServer')),
+        h('div', { class: 'row' }, fbtn('retry', () => makeOverview()), fbtn('edit2', () => renderStep(), 'sec'))));
+      flowEl.querySelector('.err .btn').focus();
+      return;
+    } finally {
+      if (F.ctrl === ctrl) F.ctrl = null;
+    }
+    renderResult();
+  }
+
+  const arr = (a) => (Array.isArray(a) ? a.filter(Boolean) : []);
+  /* One scheme: why, what it gives, who decides, how to apply (+ documents), deadlines, complaint, law, pages. */
+  function schemeEl(x, paper, hl) {
+    const dl = [];
+    const row = (key, ...v) => { if (v.some((y) => y)) dl.push(h('dt', null, tr(key)), h('dd', null, ...v)); };
+    const list = (a) => (arr(a).length ? h('ul', null, arr(a).map((y) => h('li', null, y))) : null);
+    const txt = (v) => (v ? String(v) : null);
+    const c = x.complaint || {};
+    row('fWhy', list(x.why));
+    row('fGives', txt(x.gives));
+    row('fDecides', txt(x.decides));
+    row('fHow', x.how_to_apply ? h('p', null, txt(x.how_to_apply)) : null, list(x.documents) && [h('p', { class: 'sub' }, tr('fDocs') + ':'), list(x.documents)]);
+    row('fDeadlines', txt(x.deadlines));
+    row('fComplaint', txt(c.route), c.deadline ? h('p', { class: 'sub' }, tr('fKfrist') + ': ' + c.deadline) : null);
+    row('legal', list(arr(x.legal_basis).map((b) => linkOrText(b.url, lawName(b), paper))));
+    row('fLocal', list(arr(x.local_pages).filter((pg) => safeUrl(pg.url)).map((pg) => linkOrText(pg.url, String(pg.title || host(pg.url)), paper))));
+    row('official', safeUrl(x.official_url) && linkOrText(x.official_url, host(x.official_url), paper));
+    return h('article', { class: 'scheme s-' + sectorOf(x), 'data-id': x.id || null },
+      h(hl, null, String(x.title || '')), h('dl', null, dl), h('p', { class: 'rev' }, cardLabel(x.reviewed)));
+  }
+  /* The schemes grouped by sector, then who can coordinate. */
+  function overviewNodes(r, paper) {
+    const out = [], schemes = arr(r.schemes), coord = arr(r.coordination);
+    if (r.notice) out.push(h('p', { class: 'notice' }, String(r.notice)));
+    out.push(h('p', null, schemes.length ? tr('ovLead') : tr('ovNone')));
+    const hg = paper ? 'h2' : 'h4', hs = paper ? 'h3' : 'h5';
+    for (const sec of SECTOR_ORDER.concat('other')) {
+      const group = schemes.filter((x) => sectorOf(x) === sec);
+      if (group.length) out.push(h('section', { class: 'group s-' + sec }, h(hg, null, paper ? tr('sec')[sec] : h('span', { class: 'badge s-' + sec }, tr('sec')[sec])), group.map((x) => schemeEl(x, paper, hs))));
+    }
+    if (coord.length) out.push(h('section', { class: 'group coord' }, h(hg, null, tr('ovCoord')), coord.map((x) => schemeEl(x, paper, hs))));
+    return out;
+  }
+  function renderResult() {
+    const res = F.res;
+    flowEl.replaceChildren(...flowHead(), ...overviewNodes(res, false),
+      h('div', { class: 'row' }, fbtn('print', () => printOverview()), fbtn('edit2', () => { F.res = null; F.i = 0; renderStep(); }, 'sec'),
+        fbtn('backChat', () => endFlow(true), 'sec')));
+    flowEl.scrollTop = 0;
+    flowEl.querySelector('.fh').focus();
+    statusEl.textContent = tr('ovReady');
+  }
+
   /* ---------- print / save as PDF ---------- */
   const PRINT_CSS = 'body{font:12pt/1.45 Georgia,"Times New Roman",serif;color:#000;margin:1.5cm}h1{font-size:18pt;margin:0 0 4pt}' +
     '.meta{color:#333;margin:0 0 14pt}h2{font-size:13pt;margin:16pt 0 4pt;border-bottom:1px solid #999}h3,h4{font-size:12pt;margin:8pt 0 2pt}' +
     '.q{font-weight:bold}.src li{margin:0 0 4pt}.url{word-break:break-all;font-family:monospace;font-size:9.5pt}' +
-    '.turn{page-break-inside:auto}.notes div{border-bottom:1px solid #999;height:22pt}.em{border:2px solid #000;padding:6pt}a{color:#000}';
-  function printChat() {
+    '.turn{page-break-inside:auto}.notes div{border-bottom:1px solid #999;height:22pt}.em,.notice{border:2px solid #000;padding:6pt}a{color:#000}' +
+    '.scheme{break-inside:avoid;border-left:3px solid #000;padding:0 0 0 8pt;margin:0 0 12pt}dl{margin:0}dt{font-weight:bold;margin-top:4pt}' +
+    'dd{margin:0}dd p{margin:0}ul{margin:2pt 0;padding-left:14pt}.rev,.sub{font-size:10pt}.lb ul{display:inline}.ans li{margin:0 0 2pt}';
+  /* a hidden iframe: a clean document without scripts or buttons */
+  function printDoc(title, nodes) {
     const old = shadow.querySelector('.print-frame');
     if (old) old.remove();
     const fr = h('iframe', { class: 'print-frame', 'aria-hidden': 'true', tabindex: '-1' });
@@ -801,29 +1141,37 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     shadow.append(fr);
     const d = fr.contentDocument;
     d.documentElement.lang = S.lang;
-    d.title = tr('pTitle');
+    d.title = title;
     d.head.append(h('meta', { charset: 'utf-8' }), h('style', { text: PRINT_CSS }));
     const k = kommune(S.muni);
-    const body = [h('h1', null, tr('pTitle')),
+    d.body.replaceChildren(h('h1', null, title),
       h('p', { class: 'meta' }, tr('pDate') + ': ' + new Date().toLocaleString(locale()) + ' · ' + tr('muni') + ': ' +
-        (S.muni ? (k ? k.navn + ' (' + S.muni + ')' : S.muni) : tr('whole')))];
-    const done = S.turns.filter((t) => t.done);
-    done.forEach((t, i) => {
+        (S.muni ? (k ? k.navn + ' (' + S.muni + ')' : S.muni) : tr('whole'))),
+      ...nodes,
+      h('section', { class: 'notes' }, h('h2', null, tr('pNotes')), [1, 2, 3, 4, 5, 6].map(() => h('div'))),
+      h('p', { class: 'meta' }, discText()));
+    try { fr.contentWindow.focus(); fr.contentWindow.print(); } catch (e) { /* printing unavailable */ }
+  }
+  function printChat() {
+    printDoc(tr('pTitle'), S.turns.filter((t) => t.done).map((t, i) => {
       const turn = h('section', { class: 'turn' }, h('h2', null, tr('pQ') + ' ' + (i + 1)), h('p', { class: 'q' }, t.q));
       if (t.status === 'emergency') turn.append(h('p', { class: 'em' }, tr('emTitle') + '. ' + I18N[S.lang].tel.join(' · ')));
-      turn.append(h('h3', null, tr('pA')), h('div', null, markdown(t.text, null)));
+      turn.append(h('h3', null, tr('pA')), h('div', null, markdown(t.text, null)), t.mt ? h('p', null, tr('mt')) : '');
       if (t.citations.length) {
         turn.append(h('h3', null, tr('sources')), h('ol', { class: 'src' }, t.citations.map((c) => h('li', { value: c.n },
           h('strong', null, String(c.title || '')), ' (' + tr('sec')[sectorOf(c)] + ')',
-          c.last_modified ? ' – ' + tr('updated') + ' ' + fmtDate(c.last_modified) : '',
-          h('br'), h('span', { class: 'url' }, safeUrl(c.url) || String(c.url || ''))))));
+          c.kind === 'card' ? ' – ' + cardLabel(c.reviewed) : c.last_modified ? ' – ' + tr('updated') + ' ' + fmtDate(c.last_modified) : '',
+          c.outdated ? ' – ' + tr('outdated') : '', c.attribution ? h('br') : '', c.attribution ? String(c.attribution) : '',
+          h('br'), c.kind === 'card' ? tr('official') + ': ' : '', h('span', { class: 'url' }, safeUrl(c.url) || String(c.url || '')),
+          lawList(c.legal_basis, true)))));
       }
-      body.push(turn);
-    });
-    body.push(h('section', { class: 'notes' }, h('h2', null, tr('pNotes')), [1, 2, 3, 4, 5, 6].map(() => h('div'))),
-      h('p', { class: 'meta' }, tr('disclaimer')));
-    d.body.replaceChildren(...body);
-    try { fr.contentWindow.focus(); fr.contentWindow.print(); } catch (e) { /* printing unavailable */ }
+      return turn;
+    }));
+  }
+  function printOverview() {
+    if (!F.res) return;
+    const answers = steps().map((st) => h('li', null, qText(st) + ' ' + answerText(st)));
+    printDoc(tr('pOv'), [h('h2', null, tr('pAns')), h('ul', { class: 'ans' }, answers), ...overviewNodes(F.res, true)]);
   }
 
   /* ---------- mount ---------- */
@@ -834,8 +1182,12 @@ form textarea{flex:1;min-height:44px;max-height:140px;resize:none;padding:10px;b
     (target || document.body).append(hostEl);
     reset(false);
     showMuni();
-    if (PAGE) { loadKommuner(); input.focus({ preventScroll: true }); }
+    if (PAGE) { loadKommuner(); loadDisclosure(); input.focus({ preventScroll: true }); }
   }
+  document.addEventListener('click', (e) => {
+    const b = !PAGE && e.target.closest && e.target.closest('[data-eti-open]');
+    if (b) { e.preventDefault(); if (!S.open) open(); }
+  });
   window.ETI = { open: () => !PAGE && open(), close: () => !PAGE && close(), ask: (q) => { if (!PAGE && !S.open) open(); send(String(q)); } };
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 })();
