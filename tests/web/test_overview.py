@@ -135,6 +135,7 @@ def test_flow_with_the_keyboard_only(tab):
             page.keyboard.press(k)
         page.keyboard.press("Enter")
     assert step_no(page) == "Spørsmål 12 av 12"
+    shot(page, "overview-step-desktop.png")
     expect(flow.locator("#eti-f-municipality")).to_have_value("Flekkefjord")  # the picker's kommune
     assert_axe_clean(page)
     with page.expect_response(lambda r: r.url.endswith("/v1/overview")) as resp:
@@ -197,6 +198,7 @@ def test_result_shows_what_may_apply_by_sector_with_how_and_who_decides(tab):
         expect(card.locator(".rev")).to_contain_text("ETI-sammendrag, gjennomgått")
         for a in card.locator("a").all():
             assert a.get_attribute("target") == "_blank" and "noopener" in a.get_attribute("rel")
+    shot(page, "overview-result-desktop.png")
     coord = flow.locator("section.coord")
     expect(coord.locator("h4")).to_have_text("Hvem kan hjelpe dere å samordne")
     assert [c.get_attribute("data-id") for c in coord.locator(".scheme").all()] == [x["id"] for x in res["coordination"]]
@@ -248,6 +250,7 @@ def test_printed_overview_pdf_has_why_how_deadline_complaint_and_legal_basis(tab
     w(page, "input.muni").fill("Flekkefjord")
     w(page, "input.muni").press("Tab")
     res = by_click(page)
+    shot(page, "overview-chat.png")
     w(page, ".flow").locator("button", has_text="Skriv ut / lagre som PDF").click()
     frame = w(page, "iframe.print-frame").element_handle().content_frame()
     expect(frame.locator("h1")).to_have_text("Din oversikt – kan være aktuelt for familien")

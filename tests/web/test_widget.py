@@ -93,6 +93,35 @@ def test_widget_source_never_uses_innerhtml():
 
 
 # --------------------------------------------------------------------------------------------
+# the page's security policy
+# --------------------------------------------------------------------------------------------
+
+def test_pages_have_no_inline_event_handlers():
+    """The demo and /chat are served with `script-src 'self'`: an onclick="..." would simply not run."""
+    for name in ("demo.html", "chat.html"):
+        html = (STATIC / name).read_text(encoding="utf-8")
+        assert not re.search(r"<[^>]*\son[a-z]+\s*=", html), name
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), name  # no inline scripts either
+
+
+def test_widget_runs_under_the_pages_content_security_policy(tab):
+    refused: list[str] = []
+    tab.page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page = tab.page
+    resp = page.goto(tab.base + "/")
+    assert "script-src 'self'" in resp.headers["content-security-policy"]
+    page.locator("button[data-eti-open]").click()  # the page's own button opens the widget, no inline handler
+    expect(w(page, "[role=dialog]")).to_be_visible()
+    expect(w(page, ".log .ai")).to_be_visible()
+    ask(page, "Hva er pleiepenger?")
+    page.goto(tab.base + "/chat")
+    expect(w(page, ".log .ai")).to_be_visible()
+    ask(page, "Hva gjør en barnekoordinator?")
+    assert refused == [] and tab.errors == []
+    assert tab.third_party() == []
+
+
+# --------------------------------------------------------------------------------------------
 # the main flow on the demo page
 # --------------------------------------------------------------------------------------------
 
