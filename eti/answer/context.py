@@ -68,6 +68,7 @@ class AskContext:
     previous_topic: list[str] = field(default_factory=list)  # scheme ids a follow-up inherited
     guard: str = ""  # the guard that stopped the run, if any
     emergency_level: str = "none"  # none | urgent | emergency
+    urgent_from_words: bool = False  # the urgent line came from symptom words, not only similarity
     injection_flagged: bool = False
     hits: list[Hit] = field(default_factory=list)
     confidence: float = 0.0

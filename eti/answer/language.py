@@ -73,6 +73,6 @@ class LanguageIdentifier:
         nb, nn = scores.get("nb", 0.0), scores.get("nn", 0.0)
         # no word that only one standard has: bokmål (most written Norwegian) unless the identifier is
         # clearly sure, or the interface is in nynorsk and it cannot tell
-        if abs(nb - nn) < 0.1 and fallback in ("nb", "nn"):
-            return fallback
-        return "nn" if nn >= nb + 0.6 else "nb"
+        # real nynorsk nearly always has one of its own function words or forms (ikkje, eg, kva, ho,
+        # pleiepengar); without one it is bokmål, or nynorsk only when the interface is nynorsk
+        return "nn" if fallback == "nn" and nn >= nb else "nb"

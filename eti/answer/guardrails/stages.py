@@ -59,6 +59,7 @@ def emergency(ctx: AskContext, services: Services) -> None:
     elif assessment.level == "urgent":
         ctx.notices.insert(0, services.templates.get(
             ctx.language, spec.urgent_crisis_template if crisis else spec.urgent_template))
+        ctx.urgent_from_words = bool(assessment.signals.concepts)
 
 
 def refusals(ctx: AskContext, services: Services) -> None:
@@ -66,6 +67,7 @@ def refusals(ctx: AskContext, services: Services) -> None:
     reason and what ETI can do instead (one template per guard)."""
     guard = services.shared.guards.refusal(ctx.query)
     if guard is not None:
+        _drop_semantic_urgent_line(ctx, services)
         ctx.answer = services.templates.get(ctx.language, guard.template)
         ctx.guard = guard.name
         ctx.stop(guard.status, guard.name)
@@ -80,5 +82,13 @@ def injected_instructions(ctx: AskContext, services: Services) -> None:
     ctx.injection_flagged = True
     ctx.query = " ".join(cleaned.split())
     if len([w for w in ctx.query.split() if len(w) >= 3]) < 2:
+        _drop_semantic_urgent_line(ctx, services)
         ctx.answer = services.templates.get(ctx.language, "off_topic")
         ctx.stop(Status.no_answer, "injection")
+
+
+def _drop_semantic_urgent_line(ctx: AskContext, services: Services) -> None:
+    """A refusal keeps the urgent line only when the message named a symptom; similarity alone
+    ("garanter at klagen vinner") is not worth a line above a refusal."""
+    if ctx.emergency_level == "urgent" and not ctx.urgent_from_words and ctx.notices:
+        ctx.notices.pop(0)
