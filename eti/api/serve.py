@@ -30,6 +30,9 @@ class ServerConfig(uvicorn.Config):
 def server_config(settings: Settings, app, host: str, port: int, workers: int = 1, **kwargs) -> ServerConfig:
     return ServerConfig(app, host=host, port=port, workers=workers, http=PROTOCOL, proxy_headers=False,
                         server_header=False, timeout_keep_alive=5, timeout_graceful_shutdown=10,
+                        # a worker loading its model on a busy machine may not answer the supervisor's ping
+                        # for a while; uvicorn's 5 s would kill and restart it in a loop
+                        timeout_worker_healthcheck=60,
                         max_header_bytes=settings.max_header_bytes, read_timeout_s=settings.read_timeout_s,
                         log_level=kwargs.pop("log_level", "info"), **kwargs)
 

@@ -332,10 +332,12 @@ def test_openapi_documents_the_endpoints_with_examples_and_docs_load(client):
 
 
 def test_search_redacts_personal_data_and_does_not_search_for_the_markers(client):
-    plain = client.post("/v1/search", json={"query": "Hvem kan få pleiepenger?", "k": 5}).json()["results"]
+    # the same words without the phone number and the address: neither they nor the markers are searched for
+    plain = client.post("/v1/search", json={"query": "Hvem kan få pleiepenger? Ring meg på eller skriv til",
+                                            "k": 5}).json()["results"]
     noisy = client.post("/v1/search", json={"query": "Hvem kan få pleiepenger? Ring meg på 412 34 567 eller "
                                                      "skriv til kari@example.com", "k": 5}).json()["results"]
-    assert [r["doc_id"] for r in noisy][:3] == [r["doc_id"] for r in plain][:3]
+    assert [r["doc_id"] for r in noisy] == [r["doc_id"] for r in plain] and plain
 
 
 # --------------------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def chroma_server(workdir: Path, timeout_s: float = 60) -> Iterator[str]:
 
 
 @contextmanager
-def eti_serve(env: dict[str, str], workdir: Path, *args: str, timeout_s: float = 180) -> Iterator[str]:
+def eti_serve(env: dict[str, str], workdir: Path, *args: str, timeout_s: float = 400) -> Iterator[str]:
     """`eti serve` (with ``args``, e.g. "--workers", "2") in a child process; yields its base URL once
     /readyz answers 200. ``env`` holds the ETI_* settings on top of this process's environment."""
     workdir.mkdir(parents=True, exist_ok=True)
