@@ -5,12 +5,23 @@ No names, no ID numbers, no diagnosis: only what the rules need. Nothing here is
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Work = Literal["employed", "self_employed", "freelance", "student", "not_working"]
 WORK_VALUES: tuple[str, ...] = ("employed", "self_employed", "freelance", "student", "not_working")
+
+
+def _integral(value: Any) -> Any:
+    """JSON has one number type: 6.0 is the integer 6 (JSON Schema agrees). 6.5, "6" and true stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Age = Annotated[int, Field(ge=0, le=25), BeforeValidator(_integral)]
+Percent = Annotated[int, Field(ge=0, le=100), BeforeValidator(_integral)]
 
 
 class Parent(BaseModel):
@@ -30,7 +41,7 @@ class FamilySituation(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [EXAMPLE]})
 
-    child_age: int = Field(ge=0, le=25, description="The child's age in whole years (0-25)")
+    child_age: Age = Field(description="The child's age in whole years (0-25)")
     specialist_followup: bool = Field(
         description="The child has been in hospital or is followed up by the specialist health service "
                     "(sykehus, barnelege, HABU, BUP)")
@@ -39,8 +50,8 @@ class FamilySituation(BaseModel):
                                          "children of the same age")
     medical_equipment: bool = Field(description="Medical equipment is used at home (for example a feeding tube, "
                                                 "oxygen, a ventilator or suction)")
-    attendance_percent: int | None = Field(
-        default=None, ge=0, le=100,
+    attendance_percent: Percent | None = Field(
+        default=None,
         description="How much of the time (0-100 %) the child can be in kindergarten or school; null when "
                     "neither is relevant (a baby at home, a young adult who has left school)")
     life_limiting: bool = Field(description="The child has a life-threatening or life-limiting illness where "

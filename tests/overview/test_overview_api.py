@@ -90,6 +90,7 @@ def test_a_language_without_translations_falls_back_to_bokmaal_and_says_so(clien
     ({"extra_care": 1}, "extra_care"),                            # a number for a boolean
     ({"child_age": 200}, "child_age"),                            # out of range
     ({"child_age": "6"}, "child_age"),                            # a string for a number
+    ({"child_age": 6.5}, "child_age"),                            # not a whole number
     ({"attendance_percent": 120}, "attendance_percent"),
     ({"name": "Ola Nordmann"}, "name"),                           # free text in a field nobody asked for
     ({"diagnosis": "leukemi"}, "diagnosis"),
@@ -103,6 +104,10 @@ def test_a_language_without_translations_falls_back_to_bokmaal_and_says_so(clien
 def test_bad_answers_get_problem_json_naming_the_field(client, change, where):
     body = assert_problem(client.post("/v1/overview", json={**FAMILY, **change}), 422)
     assert where in body["detail"]
+
+
+def test_a_whole_number_written_as_6_0_is_a_whole_number(client):
+    assert client.post("/v1/overview", json={**FAMILY, "child_age": 6.0, "attendance_percent": 20.0}).status_code == 200
 
 
 def test_a_missing_answer_is_refused(client):
