@@ -256,6 +256,51 @@ def ask(question: str, data_dir: DataDir = None,
             console.print(f"[{c.n}] {c.title} - {c.section} ({c.sector}) {c.url}", markup=False, highlight=False)
 
 
+@app.command("insights")
+def insights_cmd(
+    since: Annotated[str, typer.Option("--since", help="How far back: 30d, 12w or 48h.")] = "30d",
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for insights.html, insights.json and the CSV "
+                                                           "files (default: <data dir>/insights).")] = None,
+    k: Annotated[int | None, typer.Option("--k", min=2, help="Show only what holds at least k distinct "
+                                                             "conversations (default $ETI_INSIGHTS_K or 5).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """The insights report for the services: unanswered themes, answers rated down, old sources, rising topics."""
+    import time
+
+    from eti.embed import build_embedder
+    from eti.insights import Recorder, ReportInputs, build_report, window_seconds, write_report
+    from eti.state.retention import purge_once
+
+    _logging(False)
+    settings = _settings(data_dir)
+    try:
+        window_seconds(since)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    recorder = Recorder.open(settings)
+    try:
+        purge_once(recorder)  # the retention holds even when no server ran to purge
+        report = build_report(recorder.store, ReportInputs.from_settings(settings, build_embedder(settings)),
+                              window=since, k=k or settings.insights_k, now=time.time())
+    finally:
+        recorder.close()
+    files = write_report(report, out or settings.insights_reports_dir)
+    t = report.totals
+    shown = lambda v: "< k" if v is None else str(v)  # noqa: E731
+    console.print(f"[bold]Insights[/bold] {report.since[:10]} - {report.until[:10]} (k = {report.k}): "
+                  f"{shown(t.conversations)} conversations, {shown(t.unanswered)} with an unanswered question, "
+                  f"{shown(t.rated_down)} rated down; {report.withheld} groups withheld (fewer than k)")
+    # figures only: this output may end up in a cron log, which keeps no retention; the texts are in the files
+    sizes = ", ".join(str(th.conversations) for th in report.unanswered[:10]) or "none"
+    console.print(f"{len(report.unanswered)} unanswered themes (conversations: {sizes}), {len(report.rated_down)} "
+                  f"rated-down themes, {len(report.rated_down_sources)} sources in rated-down answers, "
+                  f"{len(report.stale_sources)} old sources, {len(report.rising)} rising topics", markup=False)
+    for f in files:
+        console.print(str(f), markup=False, highlight=False)
+
+
 @app.command("eval")
 def eval_cmd(
     data_dir: DataDir = None,

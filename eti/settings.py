@@ -101,9 +101,32 @@ class Settings(BaseSettings):
     read_timeout_s: float = Field(default=10.0, description="A client must send its whole request within this "
                                                             "many seconds (slow clients are cut off with 408).")
 
+    # Insights for the administration (eti.insights, eti insights, GET /v1/insights)
+    insights_enabled: bool = Field(default=True, description="Record one anonymous event per answer (and the "
+                                                             "rating it gets) for the insights report.")
+    insights_k: int = Field(default=5, ge=2, description="A group or theme is shown only when it holds at least "
+                                                         "this many distinct conversations (k-anonymity).")
+    insights_stale_days: int = Field(default=365, ge=1, description="A cited source whose own date is older "
+                                                                    "than this is listed as old.")
+    insights_queue_size: int = Field(default=10_000, ge=1, description="Events waiting to be written; past this "
+                                                                       "they are dropped (and counted), never "
+                                                                       "holding up an answer.")
+
     @property
     def state_path(self) -> Path:
         return self.data_dir / "state.sqlite"
+
+    @property
+    def insights_path(self) -> Path:
+        return self.data_dir / "insights.sqlite"
+
+    @property
+    def insights_salt_path(self) -> Path:
+        return self.data_dir / "insights.salt"
+
+    @property
+    def insights_reports_dir(self) -> Path:
+        return self.data_dir / "insights"
 
     @property
     def feedback_path(self) -> Path:

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from eti import __version__
-from eti.api import ask, disclosure, docs, errors, overview, routes
+from eti.api import ask, disclosure, docs, errors, insights, overview, routes
 from eti.api.errors import problem
 from eti.api.guard import Guard
 from eti.api.headers import SecurityHeaders
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(disclosure.router)
     app.include_router(docs.router)
     app.include_router(overview.router)
+    app.include_router(insights.router)  # its lifespan runs the insights recorder
     app.openapi = lambda: honest_openapi(app)  # type: ignore[method-assign]
 
     app.add_middleware(Guard, settings=settings, runtime_of=lambda: app.state.runtime)

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from eti.answer.context import AskContext
 from eti.answer.pipeline import answer
 from eti.api.errors import problem
+from eti.api.insights import record_answer
 from eti.api.schemas import AskRequest, AskResponse, CitationOut, SearchRequest, SearchResponse, SearchResult
 from eti.pii import redact
 from eti.retrieve import Filters
@@ -95,6 +96,7 @@ async def ask(body: AskRequest, request: Request):
     ctx = await run_in_threadpool(answer, body.question, services, conversation_id=body.conversation_id,
                                   filters=filters, language=body.language, mode=rt.answer_mode)
     _record(request, ctx)
+    record_answer(request, ctx, services)  # anonymous event for eti.insights: queued, never awaited
     resp = _response(ctx)
     if body.stream:
         return StreamingResponse(_stream(resp), media_type="text/event-stream",

@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from eti.api.auth import require_admin
 from eti.api.errors import problem
+from eti.api.insights import record_rating
 from eti.api.schemas import FeedbackRequest, FeedbackResponse, Health, Ready, SourceOut
 
 router = APIRouter()
@@ -82,6 +83,8 @@ async def feedback(body: FeedbackRequest, request: Request, idempotency_key: str
     if outcome == "pending":
         return problem(409, "Request in progress", "The first request with this Idempotency-Key is still running.",
                        {"Retry-After": "1"})
+    if outcome == "stored":  # a replay was counted the first time
+        record_rating(request, body.conversation_id, body.rating)
     headers = {"Idempotent-Replayed": "true"} if outcome == "replay" else None
     return JSONResponse({"ok": True}, status_code=201, headers=headers)
 
