@@ -291,7 +291,7 @@ def insights_cmd(
     shown = lambda v: "< k" if v is None else str(v)  # noqa: E731
     console.print(f"[bold]Insights[/bold] {report.since[:10]} - {report.until[:10]} (k = {report.k}): "
                   f"{shown(t.conversations)} conversations, {shown(t.unanswered)} with an unanswered question, "
-                  f"{shown(t.rated_down)} rated down; {report.withheld} groups withheld (fewer than k)")
+                  f"{shown(t.rated_down)} rated down; withheld for holding fewer than k: {report.withheld}")
     # figures only: this output may end up in a cron log, which keeps no retention; the texts are in the files
     sizes = ", ".join(str(th.conversations) for th in report.unanswered[:10]) or "none"
     console.print(f"{len(report.unanswered)} unanswered themes (conversations: {sizes}), {len(report.rated_down)} "

@@ -65,6 +65,7 @@ def write_report(report: Report, out_dir: Path) -> list[Path]:
         path = out_dir / name
         tmp = path.with_name(f".{name}.tmp")
         tmp.write_text(text, encoding="utf-8")
+        os.chmod(tmp, 0o600)  # it quotes (redacted) questions: for its owner to pass on, not for every login
         os.replace(tmp, path)
         written.append(path)
     return written

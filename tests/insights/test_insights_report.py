@@ -232,7 +232,9 @@ def test_the_files_escape_everything_link_only_to_web_pages_and_quote_formulas(s
     store.add(asked(topics, rules, "=HYPERLINK(\"http://evil\") <script>alert(1)</script> pass", 5,
                     status=Status.answered, reason="", citations=[evil]))
     report = build_report(store, inputs, window="30d", k=5, now=NOW)
-    files = {p.name: p.read_text(encoding="utf-8") for p in write_report(report, tmp_path / "out")}
+    written = write_report(report, tmp_path / "out")
+    assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in written)
+    files = {p.name: p.read_text(encoding="utf-8") for p in written}
     html = files["insights.html"]
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert "&lt;script&gt;" in html and "Content-Security-Policy" in html
