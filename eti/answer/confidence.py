@@ -62,8 +62,25 @@ def score(ctx: AskContext, services: Services) -> float:
     return combine(*features(ctx, services), ctx.language, services.config)
 
 
+def names_a_found_scheme(ctx: AskContext, services: Services) -> bool:
+    """The question names a scheme ("ppt?", "telefonnummer til PPT") and a top hit is about it: a short
+    or partly unanswerable question about a known scheme still gets that scheme's answer (and, where
+    it asks for a fact the source lacks, the honest phrase), never a guess about something else."""
+    topic = ctx.topic
+    if topic is None or not topic.schemes:
+        return False
+    topics = services.shared.topics
+    wanted = set(topic.schemes[:2])
+    for h in ctx.hits[:3]:
+        if topics.scheme_of_card(h.chunk.doc_id) in wanted or wanted & set(topics.schemes_in(h.chunk.title)):
+            return True
+    return False
+
+
 def gate(ctx: AskContext, services: Services) -> None:
     ctx.confidence = score(ctx, services)
+    if ctx.confidence < services.config.min_confidence and names_a_found_scheme(ctx, services):
+        ctx.confidence = services.config.min_confidence  # named and found: answered from that scheme
     if ctx.confidence < services.config.min_confidence:
         key = "no_answer_municipal" if ctx.filters.municipality else "no_answer"
         ctx.answer = services.templates.get(ctx.language, key)

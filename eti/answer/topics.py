@@ -33,6 +33,7 @@ class Topic:
     schemes: list[str] = field(default_factory=list)  # scheme ids, the most specific first
     facet: str = "what"
     facet_named: bool = False  # the question's own words name the facet (not the default)
+    facets: list[str] = field(default_factory=list)  # every facet the question names, the main one first
     elliptic: bool = False  # refers back ("det", "it") and names no scheme of its own
     asked_fact: str | None = None  # a specific fact asked for (amount, count, time, phone, name, date)
 
@@ -75,13 +76,15 @@ class TopicRecogniser:
     def scheme_of_card(self, doc_id: str) -> str | None:
         return next((s.id for s in self.schemes.values() if s.card == doc_id), None)
 
-    def facet_of(self, text: str) -> tuple[str, bool]:
+    def facets_of(self, text: str) -> list[str]:
+        """Every facet the question names, the most specific first (overview over everything, "what" last)."""
         found = self._facets.find(text)
-        if not found:
-            return "what", False
-        # the more specific facets win over "what"; overview over everything
         order = ("overview", "deadline", "amount", "apply", "contact", "who", "what")
-        return next(f for f in order if f in found), True
+        return [f for f in order if f in found]
+
+    def facet_of(self, text: str) -> tuple[str, bool]:
+        named = self.facets_of(text)
+        return (named[0], True) if named else ("what", False)
 
     def asked_fact(self, text: str) -> str | None:
         """A specific fact the question asks for (amount, count, time, phone, name, date), if any."""
@@ -95,10 +98,12 @@ class TopicRecogniser:
 
     def recognise(self, text: str) -> Topic:
         schemes = self.schemes_in(text)
-        facet, named = self.facet_of(text)
+        facets = self.facets_of(text)
+        facet, named = (facets[0], True) if facets else ("what", False)
         refers = bool(self._refers_back.find(text))
         short = len(re.findall(r"\w+", text)) <= 4
-        return Topic(schemes, facet, named, elliptic=not schemes and (refers or short), asked_fact=self.asked_fact(text))
+        return Topic(schemes, facet, named, facets, elliptic=not schemes and (refers or short),
+                     asked_fact=self.asked_fact(text))
 
     def section_facet(self, heading: str) -> str | None:
         """The facet a source's section heading stands for ("Slik søker du" -> apply), if any."""

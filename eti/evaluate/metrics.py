@@ -120,16 +120,22 @@ _DEADLINE = re.compile(r"\b(\d+|to|tre|fire|seks|åtte|two|three|four|six|eight)
 
 
 def cross_scheme_contradictions(answer: str, citations: list[dict]) -> list[str]:
-    """Two different deadlines shown side by side in the answer's own passages (not the one-line
-    pointers to other schemes): one decision, two klagefrister. Returns the conflicting values."""
-    main = []
+    """Deadlines from different sources shown side by side: one decision, two schemes' klagefrister.
+
+    Every deadline ("6 uker") is tied to the citation of the passage it stands in; when two
+    different deadlines come from different documents (other than the one-line pointers under
+    "Dette kan også være aktuelt"), the answer mixes schemes. Returns the conflicting values."""
+    doc_of = {c["n"]: c.get("doc_id") or c.get("url") for c in citations} if citations else {}
+    by_doc: dict[str, set[str]] = {}
     for block in re.split(r"\n\s*\n", answer):
         if block.lstrip().startswith(("**Dette kan også", "**Dette kan òg", "**This may also")):
             continue
-        main.append(block)
-    values = {m[0].lower() for m in _DEADLINE.finditer("\n".join(main))}
-    klage = [v for v in values if re.search(r"uker|veker|weeks", v)]
-    return sorted(klage) if len(klage) > 1 else []
+        nums = [int(n) for n in CITE.findall(block)]
+        doc = doc_of.get(nums[-1], str(nums[-1])) if nums else "?"
+        for m in _DEADLINE.finditer(block):
+            by_doc.setdefault(str(doc), set()).add(m[0].lower())
+    values = {v for vs in by_doc.values() for v in vs}
+    return sorted(values) if len(by_doc) > 1 and len(values) > 1 else []
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -76,10 +76,11 @@ class InProcessTarget:
 
     def __init__(self, services, feedback_dir: Path | None = None, mode: str = "default", retriever: str = "hybrid"):
         self.services, self.mode, self.retriever = services, mode, retriever
-        from eti.api.feedback import FeedbackStore
+        from eti.settings import Settings
+        from eti.state.sqlite import open_state
 
         self._tmp = Path(feedback_dir or tempfile.mkdtemp(prefix="eti-eval-"))
-        self.feedback = FeedbackStore(self._tmp / "feedback.sqlite")
+        self.feedback = open_state(self._tmp / "feedback.sqlite", Settings()).feedback  # the API's own store
         self.name = "in-process"
 
     def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:

@@ -63,8 +63,11 @@ def decide(s: Signals, t: EmergencyThresholds) -> Assessment:
     kind = "crisis" if crisis or (s.has(DESPAIR) and not acute) or (
         s.crisis_margin > s.margin - 0.005 and not acute and not symptom) else "medical"
     if not rights_question:
-        emergency = (acute or crisis or s.margin >= t.semantic_emergency
-                     or ((symptom or s.has(DESPAIR)) and s.margin >= t.semantic_with_signal))
+        # something recurring ("når ho får anfall") is not happening now unless the message says so
+        recurring = habit and not now
+        emergency = ((acute and not recurring) or crisis or s.margin >= t.semantic_emergency
+                     or ((symptom or s.has(DESPAIR)) and not recurring and s.margin >= t.semantic_with_signal)
+                     or (acute and recurring and s.margin >= t.semantic_with_signal))
     else:  # only when the message itself reads like the emergency exemplars, and not about the past
         emergency = (acute or crisis) and not habit and s.margin >= t.semantic_emergency
     if emergency:

@@ -2,7 +2,7 @@
 
 Text and phrases are folded the same way (lower case; æ/ø/å and their ae/oe/aa spellings; accents
 and Arabic diacritics removed; repeated letters collapsed), so "bevisstløs", "bevistlos" and
-"BEVISSTLØS" are one word. A phrase word of five letters or more also matches with one typo
+"BEVISSTLØS" are one word. A phrase word of seven letters or more also matches with one typo
 (symmetric-deletion lookup, so matching stays fast). Phrase syntax: ``word*`` (prefix),
 ``*word`` (suffix), ``*word*`` (contains), ``~`` (up to three other words in between).
 """
@@ -22,6 +22,9 @@ _LATIN_FOLD = str.maketrans({"æ": "e", "ø": "o", "å": "a", "ł": "l", "ß": "
 _REPEATS = re.compile(r"(\w)\1+")
 _DIGRAPHS = ((re.compile(r"aa"), "a"), (re.compile(r"ae"), "e"), (re.compile(r"oe"), "o"))
 GAP = 3  # words a "~" may skip
+# typo tolerance only for long words, and never in the first letter: shorter words are too often
+# one letter from an ordinary word ("antall" / "anfall", "posten" / "pusten")
+FUZZY_MIN = 7
 
 
 def fold(text: str) -> str:
@@ -106,7 +109,7 @@ class Lexicon:
             lex.phrases[name] = parsed
             for tokens in parsed:
                 for t in tokens:
-                    if t.kind == "exact" and len(t.text) >= 5:
+                    if t.kind == "exact" and len(t.text) >= FUZZY_MIN:
                         lex._fuzzy[t.text].add(t.text)
                         for d in _deletions(t.text):
                             lex._fuzzy[d].add(t.text)
@@ -119,7 +122,7 @@ class Lexicon:
         found = set(self._fuzzy.get(word, ()))
         for d in _deletions(word):
             found |= self._fuzzy.get(d, set())
-        return {f for f in found if _one_edit(f, word)}
+        return {f for f in found if f[0] == word[0] and _one_edit(f, word)}
 
     @staticmethod
     def _match_at(tokens: tuple[_Token, ...], ws: list[str], near: list[set[str]], start: int) -> bool:

@@ -1,0 +1,1 @@
+"""Answering: the staged pipeline (pipeline.answer), its guards, composer and services."""

@@ -1,0 +1,1 @@
+"""Ingestion: sources, crawl, fetch, extract (adapters), scrub, chunk and the catalog."""
