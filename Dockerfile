@@ -10,6 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ETI_PROMPTS_DIR=/app/prompts
 
 WORKDIR /app
+# Apertium bokmål -> nynorsk (optional at run time: without it nynorsk questions get bokmål answers).
+# Debian's own version for the base image's release; nothing newer is wanted.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends apertium-nno-nob \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 eti \
     && mkdir -p /data && chown eti:eti /data
 
