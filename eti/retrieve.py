@@ -55,6 +55,7 @@ class RetrievalConfig(BaseModel):
     dense_share: float = 0.6
     lexical_prior_other_language: float = 0.5
     min_confidence: float = 0.5
+    min_confidence_overview: float = 0.15  # an overview question ("hva har vi rett på?") is in the domain
 
     @classmethod
     def load(cls) -> RetrievalConfig:

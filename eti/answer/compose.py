@@ -31,7 +31,7 @@ from eti.sanitize import InstructionFilter
 from eti.sentences import split_text
 
 SECTOR_ORDER = ["health", "welfare", "education", "municipal", "legal"]
-SUMMARY_CHARS = 220
+SUMMARY_CHARS = 200
 MAIN_CHARS = 620
 LINE_CHARS = 160
 ALSO_LINES = 2
@@ -88,16 +88,18 @@ class Composer:
         """Is ``doc`` about the scheme the question names?"""
         if not topic.schemes:
             return False
-        wanted = set(topic.schemes[:2])
+        wanted = set(topic.schemes[:3])
         card = self.topics.scheme_of_card(doc.hit.chunk.doc_id)
         return card in wanted or bool(wanted & set(self.topics.schemes_in(doc.title)))
 
     def _primary(self, docs: list[_Doc], topic: Topic) -> _Doc:
-        """The best-ranked current document about the question's scheme; else the best-ranked one."""
-        top = docs[0]
-        candidates = [d for d in docs[:5] if self._about(d, topic)] or [top]
-        current = [d for d in candidates if not d.hit.outdated] or candidates
-        return current[0]
+        """Retrieval's best current document, unless the question names a scheme that document is not
+        about and another top document is."""
+        current = [d for d in docs[:5] if not d.hit.outdated] or docs[:1]
+        top = current[0]
+        if not topic.schemes or self._about(top, topic):
+            return top
+        return next((d for d in current if self._about(d, topic)), top)
 
     def _overlap(self, text: str, query_stems: set[str]) -> float:
         if not query_stems:
@@ -131,35 +133,50 @@ class Composer:
         return [p for _, p in scored]
 
     # -- trimming -------------------------------------------------------------------------------
-    @staticmethod
-    def _trim(blocks: list[Block], budget: int) -> list[Block]:
-        """Whole blocks while they fit, then whole sentences or list items; never half a sentence."""
-        out: list[Block] = []
+    def _trim(self, blocks: list[Block], budget: int, query_stems: set[str] | None = None) -> list[Block]:
+        """A passage within ``budget``: whole when it fits; otherwise its paragraphs and list items
+        that say most of what was asked, kept in the source's order (a list stays a list, a list's
+        lead-in stays with it), and never half a sentence."""
+        if sum(len(b) for b in blocks) <= budget:
+            return blocks
+        units: list[tuple[int, int, str]] = []  # (block, item, text): a paragraph or one list item
+        for bi, b in enumerate(blocks):
+            for li, line in enumerate(b.lines):
+                units.append((bi, li, line))
+        stems = query_stems or set()
+
+        def value(u: tuple[int, int, str]) -> float:
+            bi, li, text = u
+            return self._overlap(text, stems) + (0.2 if bi == 0 and li == 0 else 0.0) - 0.01 * bi
+
+        keep: set[tuple[int, int]] = set()
         used = 0
-        for b in blocks:
-            if used + len(b) <= budget:
-                out.append(b)
-                used += len(b)
+        for bi, li, text in sorted(units, key=value, reverse=True):
+            cost = len(text) + 3
+            if used + cost > budget:
                 continue
-            if b.is_list:
-                items = []
-                for line in b.lines:
-                    if used + len(line) + 3 > budget:
-                        break
-                    items.append(line)
-                    used += len(line) + 3
-                if items:
-                    out.append(Block(items, True))
-            else:
-                kept = []
-                for s in split_text(" ".join(b.lines)):
-                    if used + len(s) + 1 > budget or (not kept and DANGLING.match(s) and not out):
-                        break
-                    kept.append(s)
-                    used += len(s) + 1
-                if kept:
-                    out.append(Block([" ".join(kept)], False))
-            break
+            if not blocks[bi].is_list and DANGLING.match(text) and (bi - 1, 0) not in keep and bi > 0:
+                continue
+            keep.add((bi, li))
+            used += cost
+        if not keep:  # not even one unit fits: the first sentences of the first paragraph
+            first = split_text(blocks[0].lines[0])
+            kept, used = [], 0
+            for s in first:
+                if used + len(s) + 1 > budget:
+                    break
+                kept.append(s)
+                used += len(s) + 1
+            return [Block([" ".join(kept)], blocks[0].is_list)] if kept else []
+        out: list[Block] = []
+        for bi, b in enumerate(blocks):
+            lines = [line for li, line in enumerate(b.lines) if (bi, li) in keep]
+            # a lead-in ("… når alt dette er oppfylt:") goes with the list it introduces
+            if not lines and not b.is_list and b.lines[-1].rstrip().endswith(":") and bi + 1 < len(blocks) and any(
+                    (bi + 1, li) in keep for li in range(len(blocks[bi + 1].lines))):
+                lines = b.lines
+            if lines:
+                out.append(Block(lines, b.is_list))
         return out
 
     @staticmethod
@@ -231,9 +248,9 @@ class Composer:
             if budget < 90 or len(chosen) >= 3:
                 break
             if p is first:  # the summary comes first anyway; the rest of the introduction only if asked for
-                blocks = self._trim(self._after_opening(first, opening), budget)
+                blocks = self._trim(self._after_opening(first, opening), budget, query_stems)
             else:
-                blocks = self._trim(p.blocks, budget)
+                blocks = self._trim(p.blocks, budget, query_stems)
             if not blocks:
                 continue
             chosen.append((p, blocks))

@@ -70,7 +70,9 @@ def names_a_found_scheme(ctx: AskContext, services: Services) -> bool:
     if topic is None or not topic.schemes:
         return False
     topics = services.shared.topics
-    wanted = set(topic.schemes[:2])
+    wanted = set(topics.schemes_in(ctx.query, names_only=True)[:2]) or set(ctx.previous_topic)
+    if not wanted:
+        return False
     for h in ctx.hits[:3]:
         if topics.scheme_of_card(h.chunk.doc_id) in wanted or wanted & set(topics.schemes_in(h.chunk.title)):
             return True
@@ -79,8 +81,12 @@ def names_a_found_scheme(ctx: AskContext, services: Services) -> bool:
 
 def gate(ctx: AskContext, services: Services) -> None:
     ctx.confidence = score(ctx, services)
-    if ctx.confidence < services.config.min_confidence and names_a_found_scheme(ctx, services):
-        ctx.confidence = services.config.min_confidence  # named and found: answered from that scheme
+    floor = services.config.min_confidence
+    if ctx.confidence < floor and names_a_found_scheme(ctx, services):
+        ctx.confidence = floor  # named and found: answered from that scheme
+    overview = ctx.topic is not None and ctx.topic.facet == "overview"
+    if ctx.confidence < floor and overview and ctx.confidence >= services.config.min_confidence_overview:
+        ctx.confidence = floor  # "hva har vi rett på?" is in the domain by its own words
     if ctx.confidence < services.config.min_confidence:
         key = "no_answer_municipal" if ctx.filters.municipality else "no_answer"
         ctx.answer = services.templates.get(ctx.language, key)

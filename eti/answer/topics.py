@@ -34,16 +34,26 @@ class Topic:
     facet: str = "what"
     facet_named: bool = False  # the question's own words name the facet (not the default)
     facets: list[str] = field(default_factory=list)  # every facet the question names, the main one first
-    elliptic: bool = False  # refers back ("det", "it") and names no scheme of its own
+    elliptic: bool = False  # names no scheme of its own: in a conversation it continues the previous topic
     asked_fact: str | None = None  # a specific fact asked for (amount, count, time, phone, name, date)
+
+
+def _with_compounds(names: list[str]) -> list[str]:
+    """A one-word name of seven letters or more also matches inside a compound: "barnepalliasjon",
+    "avlastningsbolig", "hjelpestønadssøknaden"."""
+    out = list(names)
+    for n in names:
+        if " " not in n and not n.startswith("*") and len(n.rstrip("*")) >= 7:
+            out.append(f"*{n.rstrip('*')}*")
+    return out
 
 
 class TopicRecogniser:
     def __init__(self, schemes: dict[str, Scheme], names: Lexicon, context: Lexicon, facets: Lexicon,
-                 facet_heads: dict[str, list[re.Pattern]], refers_back: Lexicon, asks: Lexicon,
+                 facet_heads: dict[str, list[re.Pattern]], asks: Lexicon,
                  evidence: dict[str, re.Pattern]):
         self.schemes, self._names, self._context = schemes, names, context
-        self._facets, self.facet_heads, self._refers_back = facets, facet_heads, refers_back
+        self._facets, self.facet_heads = facets, facet_heads
         self._asks, self._evidence = asks, evidence
 
     @classmethod
@@ -52,21 +62,21 @@ class TopicRecogniser:
         schemes = {sid: Scheme(sid, s["card"], s["sector"], s["who_decides"], bool(s["overview"]),
                                s["names"][0].rstrip("*"))
                    for sid, s in data["schemes"].items()}
-        names = Lexicon.build({sid: s["names"] for sid, s in data["schemes"].items()})
+        names = Lexicon.build({sid: _with_compounds(s["names"]) for sid, s in data["schemes"].items()})
         context = Lexicon.build({sid: s.get("context", []) for sid, s in data["schemes"].items()})
         f = yaml.safe_load(resources.files("eti.data").joinpath("facets.yaml").read_text(encoding="utf-8"))
         facets = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps]
                                 for name, spec in f["facets"].items()})
         heads = {name: [re.compile(p, re.I) for p in spec["headings"]] for name, spec in f["facets"].items()}
-        refers = Lexicon.build({"refers_back": [p for ps in f["refers_back"].values() for p in ps]})
         asks = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps] for name, spec in f["asks"].items()})
         evidence = {name: re.compile(spec["evidence"], re.I) for name, spec in f["asks"].items()}
-        return cls(schemes, names, context, facets, heads, refers, asks, evidence)
+        return cls(schemes, names, context, facets, heads, asks, evidence)
 
-    def schemes_in(self, text: str) -> list[str]:
-        """Scheme ids named in ``text``, the one with the longest name first."""
+    def schemes_in(self, text: str, names_only: bool = False) -> list[str]:
+        """Scheme ids named in ``text``, the one with the longest name first; context words
+        ("skole", "bil") count only when no name does (and never with ``names_only``)."""
         found = self._names.find(text)
-        if not found:
+        if not found and not names_only:
             found = self._context.find(text)
         return sorted(found, key=lambda sid: -max(len(p) for p in found[sid]))
 
@@ -100,9 +110,9 @@ class TopicRecogniser:
         schemes = self.schemes_in(text)
         facets = self.facets_of(text)
         facet, named = (facets[0], True) if facets else ("what", False)
-        refers = bool(self._refers_back.find(text))
-        short = len(re.findall(r"\w+", text)) <= 4
-        return Topic(schemes, facet, named, facets, elliptic=not schemes and (refers or short),
+        # elliptic: no scheme of its own ("hvordan søker jeg om det?", "og fristen?", "how much do we pay
+        # ourselves?"); an overview question starts fresh even without one
+        return Topic(schemes, facet, named, facets, elliptic=not schemes and facet != "overview",
                      asked_fact=self.asked_fact(text))
 
     def section_facet(self, heading: str) -> str | None:
