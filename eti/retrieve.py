@@ -47,7 +47,7 @@ class RetrievalConfig(BaseModel):
     near_duplicate_jaccard: float = 0.8
     max_hits: int = 8
     overview_hits: int = 16  # an overview question lists many schemes
-    outdated_penalty: float = 0.4  # fused-score factor for a page that looks outdated
+    outdated_penalty: float = 0.6  # fused-score factor for a page that looks outdated
     # confidence = dense_share * dense part + (1 - dense_share) * lexical coverage (see answer/confidence.py)
     dense_floor: float = 0.80
     dense_floor_other_language: float = 0.78

@@ -63,7 +63,8 @@ def compose_with_llm(ctx: AskContext, services: Services) -> None:
     lang = LANGUAGE_NAMES.get(ctx.language, "Norwegian bokmål")
     system = _prompt(services.prompts_dir, "answer_system.md").replace("{language_name}", lang)
     user = _prompt(services.prompts_dir, "answer_user.md").format(
-        sources=_sources_block(ctx, services), question=ctx.query, language_name=lang)
+        # the parent's own (redacted) words; the search may have used a rewritten question
+        sources=_sources_block(ctx, services), question=ctx.redacted or ctx.query, language_name=lang)
     out = services.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=user)])  # type: ignore[union-attr]
     answer, citations = validate_citations(str(out.content), ctx, services)
     if not citations:

@@ -40,9 +40,10 @@ def summarise(rows: list[dict]) -> dict:
 def breakdown(rows: list[dict], key: str) -> dict[str, dict]:
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        values = r[key] if isinstance(r[key], list) else [r[key]]
-        for v in values or ["none"]:
-            groups[v].append(r)
+        value = r.get(key)
+        values = value if isinstance(value, list) else [value]
+        for v in [v for v in values if v is not None] or ["none"]:
+            groups[str(v)].append(r)
     return {k: summarise(v) for k, v in sorted(groups.items())}
 
 
@@ -50,7 +51,7 @@ def breakdown_pairs(rows: list[dict], first: str, second: str) -> dict[str, dict
     """Figures per (first, second) value pair, keyed "first/second" (e.g. "test/factual")."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        groups[f"{r[first]}/{r[second]}"].append(r)
+        groups[f"{r.get(first) or 'none'}/{r.get(second) or 'none'}"].append(r)
     return {k: summarise(v) for k, v in sorted(groups.items())}
 
 

@@ -206,7 +206,7 @@ def test_a_follow_up_is_rewritten_by_the_model_before_searching(server, llm):
     assert not rewrite.is_answer_call and final.is_answer_call
     prompt = rewrite.text("user")
     assert "- Hva er pleiepenger?" in prompt and prompt.rstrip().endswith("Hvordan søker jeg?")
-    assert follow.retrieval_query == "Hvordan søker jeg om pleiepenger?"
+    assert follow.query == "Hvordan søker jeg om pleiepenger?"  # what was searched for
     assert "<question>\nHvordan søker jeg?\n</question>" in final.text("user")
     assert any("pleiepenger" in h.chunk.title.lower() for h in follow.hits[:3])
 
@@ -216,7 +216,9 @@ def test_a_failed_rewrite_falls_back_to_joining_the_questions(server, llm):
     first = answer("Hva er pleiepenger?", llm, mode="llm")
     server.handler = lambda req: Reply("nope", status=500) if not req.is_answer_call else quoting((1, 0))(req)
     follow = answer("Hvordan søker jeg?", llm, mode="llm", conversation_id=first.conversation_id)
-    assert follow.retrieval_query == "Hva er pleiepenger? Hvordan søker jeg?"
+    # the default mode's follow-up handling: the topic of the first turn is carried over
+    assert "pleiepenger" in follow.query.lower() and "søker" in follow.query
+    assert follow.previous_topic == ["pleiepenger"] == follow.topic.schemes
     assert follow.status == "answered"
 
 

@@ -72,7 +72,13 @@ def decide(s: Signals, t: EmergencyThresholds) -> Assessment:
         emergency = (acute or crisis) and not habit and s.margin >= t.semantic_emergency
     if emergency:
         return Assessment("emergency", kind, s)
-    if s.concepts or s.margin >= t.semantic_urgent:
+    # the line on top: danger words, or a message that reads like the exemplars; a rights question
+    # without a danger word needs more likeness ("hvem kan få det? ring meg" is not a symptom)
+    urgent_floor = t.semantic_with_signal if rights_question else t.semantic_urgent
+    if s.concepts or s.margin >= urgent_floor:
+        # the crisis line ("tenker du på å gi opp?") only when the words point there
+        if not (crisis or s.has(DESPAIR)) and kind == "crisis" and not s.concepts:
+            kind = "medical"
         return Assessment("urgent", kind, s)
     return Assessment("none", kind, s)
 

@@ -94,5 +94,6 @@ def segments(text: str, min_words: int = 18, max_segments: int = 6) -> list[str]
     """A long message's sentences (the danger may be one sentence in the middle); none for short ones."""
     if len(text.split()) < min_words:
         return []
-    parts = [s for s in split_sentences(text) if len(s.split()) >= 3]
+    # a sentence of a few words ("Ring meg.") reads like anything to the embedding: too short to count
+    parts = [s for s in split_sentences(text) if sum(any(c.isalpha() for c in w) for w in s.split()) >= 5]
     return parts[:max_segments] if len(parts) > 1 else []
