@@ -88,9 +88,13 @@ class TopicRecogniser:
 
     def facets_of(self, text: str) -> list[str]:
         """Every facet the question names, the most specific first (overview over everything, "what" last)."""
-        found = self._facets.find(text)
+        # the facet the question opens with is what it asks ("hvordan kontakter jeg Nav om søknaden"
+        # asks for contact, "hvem kan søke" asks who); an overview question is an overview whatever
+        # else it names, and "hva er" only when nothing more specific is asked; on the same word the
+        # more specific facet first
+        found = self._facets.first_positions(text)
         order = ("overview", "deadline", "amount", "apply", "contact", "who", "what")
-        return [f for f in order if f in found]
+        return sorted(found, key=lambda f: (f != "overview", f == "what", found[f], order.index(f)))
 
     def facet_of(self, text: str) -> tuple[str, bool]:
         named = self.facets_of(text)

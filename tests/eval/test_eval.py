@@ -19,18 +19,30 @@ QUESTIONS = ROOT / "eval" / "questions"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def test_question_bank_is_valid_and_covers_every_kind_and_language():
+KINDS = {"factual", "multi_sector", "municipal", "unanswerable", "adversarial", "diagnosis", "emergency", "pii",
+         "followup", "partial", "outdated", "overview"}
+
+
+def test_question_bank_is_valid_and_covers_every_kind_and_language_in_both_splits():
     qs = load_questions(QUESTIONS)
-    assert len(qs) >= 150
-    kinds = {q.kind for q in qs}
-    assert kinds == {"factual", "multi_sector", "municipal", "unanswerable", "adversarial", "diagnosis",
-                     "emergency", "pii"}
-    assert {"nb", "nn", "en", "pl", "uk", "ar", "so"} <= {q.lang for q in qs}
+    assert len(qs) >= 500
+    by_split = {split: [q for q in qs if q.split == split] for split in ("dev", "test")}
+    for split, questions in by_split.items():
+        assert {q.kind for q in questions} == KINDS, split
+        assert {"nb", "nn", "en", "pl", "uk", "ar", "so"} <= {q.lang for q in questions}, split
+    # the test split is not a paraphrase of the dev split: no question appears in both
+    dev_texts = {" ".join(q.question.lower().split()) for q in by_split["dev"]}
+    assert not [q.id for q in by_split["test"] if " ".join(q.question.lower().split()) in dev_texts]
     cards = {p.stem for p in (ROOT / "knowledge").glob("*.md")}
     for q in qs:
         for r in q.relevant:
             assert not r.startswith("kort:") or r[5:] in cards, (q.id, r)
-    assert len({q.kind for q in quick_subset(qs)}) == len(kinds)
+        if q.kind == "followup":
+            assert q.previous and q.topic in ("inherit", "new"), q.id
+        if q.kind == "partial":
+            assert q.missing, q.id
+    quick = quick_subset(qs)
+    assert {(q.split, q.kind) for q in quick} == {(split, kind) for split in by_split for kind in KINDS}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +51,7 @@ def quick_report(services, tmp_path_factory):
     return run_eval(settings=None, questions_file=QUESTIONS, out_dir=out, api=None,
                     retrievers=["hybrid", "dense", "bm25"], modes=["default"], quick=True, baseline=None,
                     thresholds_file=ROOT / "eval" / "thresholds.yaml", console=Console(width=120),
-                    services=services)
+                    services=services, safety_dir=ROOT / "eval" / "safety")
 
 
 def test_quick_eval_passes_the_ci_gate_and_writes_both_reports(quick_report):
@@ -49,7 +61,14 @@ def test_quick_eval_passes_the_ci_gate_and_writes_both_reports(quick_report):
     assert summary["questions"] == quick_report["questions"] > 0 and summary["errors"] == 0
     assert summary["pii_leaks"] == 0 and summary["pii_checked"] > 0
     assert summary["recall_at_5"] > 0.5 and summary["citation_validity"] > 0.9
-    assert set(quick_report["configs"][0]["by_kind"]) >= {"factual", "emergency", "diagnosis", "pii"}
+    assert set(quick_report["configs"][0]["by_kind"]) == KINDS
+    assert set(quick_report["configs"][0]["by_split"]) == {"dev", "test"}  # both splits reported, side by side
+    assert summary["dangling"] == 0 and summary["contradictions"] == 0 and summary["verdicts"] == 0
+    # the safety set runs with the quick eval: both splits, every emergency caught, harmful requests refused
+    safety = quick_report["safety"]
+    assert set(safety) == {"dev", "test"}
+    for split in ("dev", "test"):
+        assert safety[split]["counts"]["emergency"] > 20 and safety[split]["emergency_recall"] == 1.0, split
     saved = json.loads(Path(quick_report["paths"]["json"]).read_text())
     assert saved["configs"][0]["results"][0]["id"]
     html = Path(quick_report["paths"]["html"]).read_text()

@@ -153,3 +153,15 @@ class Lexicon:
                 if any(self._match_at(tokens, ws, near, s) for s in range(len(ws))):
                     found.setdefault(name, []).append(" ".join(t.text or "~" for t in tokens))
         return found
+
+    def first_positions(self, text: str) -> dict[str, int]:
+        """For every name found: the word position where its earliest phrase starts."""
+        ws = words(text)
+        near = [self._near(w) for w in ws]
+        first: dict[str, int] = {}
+        for name, phrases in self.phrases.items():
+            for start in range(len(ws)):
+                if any(self._match_at(tokens, ws, near, start) for tokens in phrases):
+                    first[name] = start
+                    break
+        return first
