@@ -35,6 +35,8 @@ SUMMARY_CHARS = 200
 MAIN_CHARS = 620
 LINE_CHARS = 160
 ALSO_LINES = 2
+SEMANTIC_WEIGHT = 0.8  # the passage closest in meaning to the question gets this much
+SEMANTIC_SPREAD = 0.06  # ... and one this much less similar (cosine) gets nothing
 OVERVIEW_LINES = 7
 # a deadline or an amount: facts that belong under their own scheme, never in a pointer line
 _FACTS = re.compile(r"\b\d+\s*(uker|veker|weeks|måneder|månader|months|dager|dagar|days|kr|kroner|prosent|%)", re.I)
@@ -97,18 +99,44 @@ class Composer:
         about and another top document is."""
         current = [d for d in docs[:5] if not d.hit.outdated] or docs[:1]
         top = current[0]
+        facet_doc = self._with_facet_section(current[:3], topic)
+        if facet_doc is not None:
+            return facet_doc
         if not topic.schemes or self._about(top, topic):
             return top
         return next((d for d in current if self._about(d, topic)), top)
+
+    def _with_facet_section(self, docs: list[_Doc], topic: Topic) -> _Doc | None:
+        """A question that asks how to apply, whom to contact, the deadline or the amount is best
+        answered by a top document that has a section for it ("Kontakt Nav" on Nav's page for after
+        the application, when the scheme's own card has none) — if that document belongs to the
+        scheme asked about: it is about it, or it is no other scheme's card and from its sector."""
+        if not topic.facet_named or topic.facet in ("what", "overview", "who"):
+            return None
+        if any(self.topics.section_facet(p.heading) == topic.facet for p in docs[0].passages[1:]):
+            return None  # the top document has it: nothing to choose
+        sectors = {self.topics.schemes[s].sector for s in topic.schemes[:1] if s in self.topics.schemes}
+        for d in docs[1:]:
+            card = self.topics.scheme_of_card(d.hit.chunk.doc_id)
+            belongs = self._about(d, topic) or (card is None and (not sectors or d.hit.chunk.sector in sectors))
+            if belongs and any(self.topics.section_facet(p.heading) == topic.facet for p in d.passages[1:]):
+                return d
+        return None
 
     def _overlap(self, text: str, query_stems: set[str]) -> float:
         if not query_stems:
             return 0.0
         return len(set(self.analyzer(text)) & query_stems) / len(query_stems)
 
-    def _ranked_passages(self, doc: _Doc, topic: Topic, query_stems: set[str], hit_chunks: dict[str, int]) -> list[Passage]:
+    def _ranked_passages(self, doc: _Doc, topic: Topic, query_stems: set[str], hit_chunks: dict[str, int],
+                         vector=None) -> list[Passage]:
         """The document's passages, the best for this question first: the section whose heading is the
-        facet asked for, then the words asked (heading and text), then how well retrieval ranked it."""
+        facet asked for, then the words asked (heading and text), how close it is in meaning to the
+        question (across languages: an English question has no Norwegian words to match), and how
+        well retrieval ranked it."""
+        sims = {p.chunk.id: self.loader.similarity(vector, p.chunk) for p in doc.passages}
+        known = [v for v in sims.values() if v is not None]
+        best_sim = max(known) if known else None
         scored = []
         # "hva er klagefristen": the "what" words only frame a question that names another facet
         named = [f for f in topic.facets if f != "what"] or topic.facets
@@ -124,6 +152,9 @@ class Composer:
                 score += 0.5
             if p.chunk.id in hit_chunks:
                 score += 0.4 / (1 + hit_chunks[p.chunk.id])
+            sim = sims.get(p.chunk.id)
+            if sim is not None and best_sim is not None:
+                score += SEMANTIC_WEIGHT * max(0.0, 1.0 - (best_sim - sim) / SEMANTIC_SPREAD)
             if topic.asked_fact and self.topics.holds(topic.asked_fact, p.text):
                 score += 0.6
             if DANGLING.match(p.sentences[0] if p.sentences else ""):
@@ -228,7 +259,7 @@ class Composer:
         if topic.facet == "overview":
             parts = self._overview(docs, lang, cite)
         else:
-            parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits)
+            parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits, ctx.vector)
         ctx.answer = "\n\n".join(p for p in parts if p).strip()
         ctx.citations = sorted(citations.values(), key=lambda c: c.n)
 
@@ -236,7 +267,8 @@ class Composer:
         text = "\n".join(b.text() for b in blocks)
         return f"{text} {marker}" if text else ""
 
-    def _answer(self, docs: list[_Doc], topic: Topic, lang: str, query: str, cite, hits: list[Hit]) -> list[str]:
+    def _answer(self, docs: list[_Doc], topic: Topic, lang: str, query: str, cite, hits: list[Hit],
+                vector=None) -> list[str]:
         primary = self._primary(docs, topic)
         query_stems = set(self.analyzer(query))
         hit_chunks = {h.chunk.id: i for i, h in enumerate(hits)}
@@ -244,7 +276,7 @@ class Composer:
         opening = self._opening(primary, SUMMARY_CHARS)
         budget = MAIN_CHARS
         chosen: list[tuple[Passage, list[Block]]] = []
-        for p in self._ranked_passages(primary, topic, query_stems, hit_chunks):
+        for p in self._ranked_passages(primary, topic, query_stems, hit_chunks, vector):
             if budget < 90 or len(chosen) >= 3:
                 break
             if p is first:  # the summary comes first anyway; the rest of the introduction only if asked for

@@ -15,6 +15,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from eti.core import Chunk
 from eti.index.reader import IndexReader
 from eti.sentences import is_list_item, split_text, strip_list_marker
@@ -129,6 +131,7 @@ class DocumentLoader:
     def __init__(self, reader: IndexReader, cache_size: int = 512):
         self.reader = reader
         self._cache: OrderedDict[str, list[Chunk]] = OrderedDict()
+        self._vectors: dict[str, np.ndarray] = {}  # chunk id -> unit vector, for the chunks cached
         self._lock = threading.Lock()
         self.cache_size = cache_size
 
@@ -139,15 +142,28 @@ class DocumentLoader:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         ids = [chunk_id(chunk.source_id, chunk.doc_id, p) for p in range(MAX_CHUNKS_PER_DOCUMENT)]
-        got = self.reader.dense.get(ids)
-        chunks = sorted((Chunk.from_metadata(i, t, m) for i, (t, m) in got.items()), key=lambda c: c.position)
+        got = self.reader.dense.get_with_vectors(ids)
+        chunks = sorted((Chunk.from_metadata(i, t, m) for i, (t, m, _) in got.items()), key=lambda c: c.position)
         if not chunks:
             chunks = [chunk]
         with self._lock:
             self._cache[key] = chunks
+            for cid, (_, _, vector) in got.items():
+                norm = float(np.linalg.norm(vector)) or 1.0
+                self._vectors[cid] = vector / norm
             while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+                _, dropped = self._cache.popitem(last=False)
+                for c in dropped:
+                    self._vectors.pop(c.id, None)
         return chunks
+
+    def similarity(self, vector: np.ndarray | None, chunk: Chunk) -> float | None:
+        """Cosine of the question's vector and a loaded chunk's (None when either is unknown)."""
+        v = self._vectors.get(chunk.id)
+        if vector is None or v is None:
+            return None
+        norm = float(np.linalg.norm(vector)) or 1.0
+        return float(v @ vector) / norm
 
     def passages(self, chunk: Chunk) -> list[Passage]:
         return passages_of(self.chunks(chunk))

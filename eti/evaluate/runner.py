@@ -84,13 +84,9 @@ class InProcessTarget:
         self.name = "in-process"
 
     def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:
-        from eti.pii import redact
         from eti.retrieve import Filters
 
-        query = redact(q.question).searchable
-        if q.previous and q.topic == "inherit":  # what the follow-up stage searches for
-            schemes = self.services.shared.topics.schemes_in(q.previous[-1])
-            query = f"{query} {self.services.shared.topics.label(schemes[0])}" if schemes else query
+        query = search_query(q, self.services.shared.topics)
         res = self.services.retriever.search(query, Filters(municipality=q.municipality), self.retriever, k)
         return [(h.chunk.doc_id, h.chunk.url, h.chunk.source_id) for h in res.hits]
 
@@ -126,6 +122,18 @@ class InProcessTarget:
                         stored_texts=stored, language=ctx.language)
 
 
+def search_query(q: Question, topics) -> str:
+    """What the pipeline searches for: the redacted question; a follow-up that continues the topic
+    also carries the earlier turn's scheme (as eti/answer/followup.py adds it)."""
+    from eti.pii import redact
+
+    query = redact(q.question).searchable
+    if q.previous and q.topic == "inherit":
+        schemes = topics.schemes_in(q.previous[-1])
+        query = f"{query} {topics.label(schemes[0])}" if schemes else query
+    return query
+
+
 class ApiTarget:
     """A running ETI API over HTTP (hybrid retrieval and the server's answer mode only)."""
 
@@ -136,9 +144,14 @@ class ApiTarget:
         self.client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
         self.name = base_url
         self.mode, self.retriever = "server", "hybrid"
+        self._topics = None  # the scheme lexicon, for what a follow-up searches for
 
     def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:
-        body = {"query": q.question, "k": k}
+        from eti.answer.topics import TopicRecogniser
+
+        if self._topics is None:
+            self._topics = TopicRecogniser.load()
+        body = {"query": search_query(q, self._topics), "k": k}
         if q.municipality:
             body["filters"] = {"municipality": q.municipality}
         r = self.client.post("/v1/search", json=body)
