@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     from eti.answer.guardrails.exemplars import shipped_vectors_name, texts_digest
+    from eti.answer.guardrails.guards import build_guards, load_guard_spec
     from eti.embed import build_embedder
     from eti.settings import Settings
 
@@ -38,8 +39,14 @@ def main() -> None:
             out.setdefault(f"harmful:{m['category']}", []).append(m["text"])
         else:  # hard_negative, benign
             out["negative"].append(m["text"])
-    for q in bank["questions"]:  # every ordinary message: rights questions, off-topic, injections, diagnosis
-        if q["expected_status"] != "emergency":
+    spec = load_guard_spec()
+    regex_guards = build_guards(spec, None).refusals
+    for q in bank["questions"]:  # every ordinary message: rights questions, off-topic, injections
+        if q["expected_status"] == "refused":  # a request ETI refuses: an exemplar of its guard
+            guard = next((g.name for g in regex_guards if g.fires(q["question"])), None)
+            guard = guard or ("diagnosis" if q["kind"] == "diagnosis" else "secrets")
+            out.setdefault(f"harmful:{guard}", []).append(q["question"])
+        elif q["expected_status"] != "emergency":
             out["negative"].append(q["question"])
     extra = ROOT / "eval" / "exemplars_extra.yaml"
     if extra.exists():

@@ -23,6 +23,8 @@ from eti.answer.guardrails.exemplars import ExemplarBank
 from eti.answer.guardrails.lexicon import Lexicon
 
 ACUTE, SYMPTOM, CRISIS, DESPAIR = "acute", "symptom", "crisis", "despair"
+# acute even when told in the past tense: a poison swallowed an hour ago still needs 113 now
+LASTING = "acute_lasting"
 MARKERS = ("now", "rights", "habit")
 
 
@@ -59,12 +61,13 @@ def decide(s: Signals, t: EmergencyThresholds) -> Assessment:
     # a rights or service question ("kan vi få…", "hvem søker vi hos…") is not an emergency by its
     # symptom words alone; a strong time marker ("akkurat nå", "hva gjør jeg") overrides that
     rights_question = "rights" in s.markers and (not now or habit)
-    acute, symptom, crisis = s.has(ACUTE), s.has(SYMPTOM), s.has(CRISIS)
+    lasting = s.has(LASTING)
+    acute, symptom, crisis = s.has(ACUTE) or lasting, s.has(SYMPTOM), s.has(CRISIS)
     kind = "crisis" if crisis or (s.has(DESPAIR) and not acute) or (
         s.crisis_margin > s.margin - 0.005 and not acute and not symptom) else "medical"
     if not rights_question:
         # something recurring ("når ho får anfall") is not happening now unless the message says so
-        recurring = habit and not now
+        recurring = habit and not now and not lasting
         emergency = ((acute and not recurring) or crisis or s.margin >= t.semantic_emergency
                      or ((symptom or s.has(DESPAIR)) and not recurring and s.margin >= t.semantic_with_signal)
                      or (acute and recurring and s.margin >= t.semantic_with_signal))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict
 
@@ -41,9 +42,17 @@ class GuardEntry(BaseModel):
     rules: list[list[str]]
 
 
+class SemanticRefusalSpec(BaseModel):
+    """A request that reads like the refused exemplars (harmful:<guard>) more than like ordinary
+    questions is refused by the guard of its nearest exemplars, even when no pattern matches."""
+    model_config = ConfigDict(extra="forbid")
+    margin: float  # fitted on the dev split with eval/tune_refusals.py (leave-one-out margins)
+
+
 class GuardSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     emergency: EmergencySpec
+    semantic_refusal: SemanticRefusalSpec | None = None
     guards: list[GuardEntry]
 
     @property
@@ -74,9 +83,32 @@ class Guards:
     refusals: tuple[RefusalGuard, ...]
     instructions: InstructionFilter
 
-    def refusal(self, text: str) -> RefusalGuard | None:
-        """The first refusal guard that fires on ``text``."""
-        return next((g for g in self.refusals if g.fires(text)), None)
+    bank: ExemplarBank | None = None
+    semantic_refusal_margin: float | None = None
+
+    def refusal(self, text: str, vector: np.ndarray | None = None) -> RefusalGuard | None:
+        """The first refusal guard whose patterns fire on ``text``; else, with the question's vector,
+        the guard of the refused exemplars it is closest to, when it is clearly closer to them than
+        to ordinary questions."""
+        guard = next((g for g in self.refusals if g.fires(text)), None)
+        if guard is not None or vector is None:
+            return guard
+        name = self.semantic_refusal(vector)
+        return next((g for g in self.refusals if g.name == name), None)
+
+    def semantic_refusal(self, vector: np.ndarray, margin: float | None = None) -> str | None:
+        """The guard name the vector's nearest refused exemplars carry, if the margin is met."""
+        limit = self.semantic_refusal_margin if margin is None else margin
+        if self.bank is None or limit is None:
+            return None
+        harmful = tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith("harmful:"))
+        if not harmful or self.refusal_margin(vector) < limit:
+            return None
+        return self.bank.best_label(vector, harmful).split(":", 1)[1]
+
+    def refusal_margin(self, vector: np.ndarray) -> float:
+        harmful = tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith("harmful:"))
+        return self.bank.margin(vector, harmful, ("negative",))
 
 
 def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | None = None) -> Guards:
@@ -87,7 +119,8 @@ def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | 
                      tuple(tuple(re.compile(p, re.I | re.S) for p in rule) for rule in g.rules))
         for g in spec.guards)
     return Guards(EmergencyDetector.load(bank, spec.emergency_thresholds), spec.emergency, refusals,
-                  InstructionFilter.load())
+                  InstructionFilter.load(), bank,
+                  spec.semantic_refusal.margin if spec.semantic_refusal is not None else None)
 
 
 def segments(text: str, min_words: int = 18, max_segments: int = 6) -> list[str]:

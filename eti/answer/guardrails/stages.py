@@ -65,7 +65,7 @@ def emergency(ctx: AskContext, services: Services) -> None:
 def refusals(ctx: AskContext, services: Services) -> None:
     """Forgery, impersonation, deception, decisions, guarantees, diagnosis, dosage: refused with a
     reason and what ETI can do instead (one template per guard)."""
-    guard = services.shared.guards.refusal(ctx.query)
+    guard = services.shared.guards.refusal(ctx.query, ctx.vector)
     if guard is not None:
         _drop_semantic_urgent_line(ctx, services)
         ctx.answer = services.templates.get(ctx.language, guard.template)
