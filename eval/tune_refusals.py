@@ -34,6 +34,7 @@ def main() -> None:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev", choices=["dev", "test"])
+    ap.add_argument("--k", type=int, default=None, help="nearest exemplars averaged (default: the bank's)")
     args = ap.parse_args()
     safety = yaml.safe_load((ROOT / "eval" / "safety" / f"{args.split}.yaml").read_text(encoding="utf-8"))
     bank_qs = yaml.safe_load((ROOT / "eval" / "questions" / f"{args.split}.yaml").read_text(encoding="utf-8"))
@@ -46,6 +47,8 @@ def main() -> None:
     spec = load_guard_spec()
     guards = build_guards(spec, embedder)
     full = guards.bank
+    if args.k:
+        full.k = args.k
     texts = [redact(strip_invisible(t)).searchable for t in positives + ordinary]
     vectors = embedder.embed(texts, "query")
     exemplar_texts = [t for _, t in load_exemplars()]
@@ -68,12 +71,17 @@ def main() -> None:
         wrong = sum(p or m >= limit for m, p in neg) / len(neg)
         return caught, by_pattern, wrong
 
+    def alone(limit: float) -> tuple[float, float]:
+        """The similarity path by itself: the patterns catch most dev requests, which hides it."""
+        return (sum(m >= limit for m, _ in pos) / len(pos), sum(m >= limit for m, _ in neg) / len(neg))
+
     print(f"{args.split}: {len(pos)} requests to refuse, {len(neg)} ordinary messages")
     if args.split == "dev":
         for limit in (-0.02, -0.01, 0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 1.0):
             caught, by_pattern, wrong = figures(limit)
-            print(f"margin {limit:+.3f}: refused {caught:.3f} (patterns alone {by_pattern:.3f}), "
-                  f"ordinary refused {wrong:.3f}")
+            sim_caught, sim_wrong = alone(limit)
+            print(f"margin {limit:+.3f}: refused {caught:.3f} (patterns alone {by_pattern:.3f}, similarity alone "
+                  f"{sim_caught:.3f} at {sim_wrong:.3f} ordinary), ordinary refused {wrong:.3f}")
     limit = spec.semantic_refusal.margin if spec.semantic_refusal else 1.0
     caught, by_pattern, wrong = figures(limit)
     print(f"{args.split} with guards.yaml margin {limit:+.3f}: refused {caught:.3f} (patterns alone "

@@ -35,7 +35,7 @@ SUMMARY_CHARS = 200
 MAIN_CHARS = 620
 LINE_CHARS = 160
 ALSO_LINES = 2
-SEMANTIC_WEIGHT = 0.8  # the passage closest in meaning to the question gets this much
+SEMANTIC_WEIGHT = 1.5  # the passage closest in meaning to the question gets this much
 SEMANTIC_SPREAD = 0.06  # ... and one this much less similar (cosine) gets nothing
 OVERVIEW_LINES = 7
 # a deadline or an amount: facts that belong under their own scheme, never in a pointer line
@@ -220,6 +220,8 @@ class Composer:
                 out.append(b)
                 continue
             rest = [s for s in b.sentences if s not in shown]
+            while rest and DANGLING.match(rest[0]):  # nothing before it is shown to lean on
+                rest.pop(0)
             if rest:
                 out.append(Block([" ".join(rest)], False))
         return out
@@ -227,7 +229,8 @@ class Composer:
     def _opening(self, doc: _Doc, budget: int = SUMMARY_CHARS) -> list[Block]:
         """The document's first sentences: what the scheme is."""
         first = doc.passages[0]
-        sentences = [s for s in first.sentences if not DANGLING.match(s)] or first.sentences
+        # a page's "Her kan du lese…" leans on the page around it: no opening rather than that one
+        sentences = [s for s in first.sentences if not DANGLING.match(s)]
         kept: list[str] = []
         for s in sentences:
             if kept and len(" ".join(kept)) + len(s) > budget:

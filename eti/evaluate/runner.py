@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import tempfile
 import time
@@ -122,6 +123,22 @@ class InProcessTarget:
                         stored_texts=stored, language=ctx.language)
 
 
+@functools.lru_cache(maxsize=1)
+def _topics():
+    from eti.answer.topics import TopicRecogniser
+
+    return TopicRecogniser.load()
+
+
+def _same_scheme(citation: dict, relevant: list[str]) -> bool:
+    """A crawled page about the scheme the relevant card covers is on topic too (the card is not
+    the only source about it): the scheme named in the page's title."""
+    topics = _topics()
+    wanted = {topics.scheme_of_card(r) for r in relevant} - {None}
+    cited = topics.scheme_of_card(citation.get("doc_id", "")) or next(iter(topics.schemes_in(citation.get("title", ""))), None)
+    return cited is not None and cited in wanted
+
+
 def search_query(q: Question, topics) -> str:
     """What the pipeline searches for: the redacted question; a follow-up that continues the topic
     also carries the earlier turn's scheme (as eti/answer/followup.py adds it)."""
@@ -144,14 +161,9 @@ class ApiTarget:
         self.client = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
         self.name = base_url
         self.mode, self.retriever = "server", "hybrid"
-        self._topics = None  # the scheme lexicon, for what a follow-up searches for
 
     def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:
-        from eti.answer.topics import TopicRecogniser
-
-        if self._topics is None:
-            self._topics = TopicRecogniser.load()
-        body = {"query": search_query(q, self._topics), "k": k}
+        body = {"query": search_query(q, _topics()), "k": k}
         if q.municipality:
             body["filters"] = {"municipality": q.municipality}
         r = self.client.post("/v1/search", json=body)
@@ -226,8 +238,10 @@ def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResu
         r.verdicts = len(verdict_rules.has_verdict(a.answer))
         first = a.citations[0] if a.citations else None
         if q.kind == "followup" and q.relevant:
-            r.topic_ok = first is not None and M.is_relevant(first.get("doc_id") or first["url"], first["url"],
-                                                             q.relevant, first.get("source_id", "")) is not None
+            r.topic_ok = first is not None and (
+                M.is_relevant(first.get("doc_id") or first["url"], first["url"], q.relevant,
+                              first.get("source_id", "")) is not None
+                or _same_scheme(first, q.relevant))
         if q.kind == "outdated":
             order = [M.is_relevant(c.get("doc_id") or c["url"], c["url"], q.outdated + q.relevant,
                                    c.get("source_id", "")) for c in a.citations]
