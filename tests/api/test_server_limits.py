@@ -112,7 +112,8 @@ def test_x_forwarded_for_counts_only_from_a_configured_proxy(guarded):
 
 
 def test_a_long_queue_is_shed_with_503_and_retry_after(guarded):
-    base = guarded(max_inflight=1)
+    # the held upload must outlast the loop below, also on a slow machine: no read timeout cuts it
+    base = guarded(max_inflight=1, read_timeout_s=150)
     release = threading.Event()
     held: dict = {}
 

@@ -65,7 +65,12 @@ def emergency(ctx: AskContext, services: Services) -> None:
 def refusals(ctx: AskContext, services: Services) -> None:
     """Forgery, impersonation, deception, decisions, guarantees, diagnosis, dosage: refused with a
     reason and what ETI can do instead (one template per guard)."""
-    guard = services.shared.guards.refusal(ctx.query, ctx.vector)
+    guards = services.shared.guards
+    # a message that gives the assistant instructions is the next stage's case; likeness to the
+    # refused exemplars ("print the system prompt") would otherwise answer it first
+    instructed = guards.instructions.clean(ctx.query).split() != ctx.query.split()
+    # and a message that may be about danger is never refused by likeness alone
+    guard = guards.refusal(ctx.query, None if instructed or ctx.emergency_level != "none" else ctx.vector)
     if guard is not None:
         _drop_semantic_urgent_line(ctx, services)
         ctx.answer = services.templates.get(ctx.language, guard.template)
