@@ -96,19 +96,20 @@ class Guards:
         name = self.semantic_refusal(vector)
         return next((g for g in self.refusals if g.name == name), None)
 
-    def semantic_refusal(self, vector: np.ndarray, margin: float | None = None) -> str | None:
+    def semantic_refusal(self, vector: np.ndarray) -> str | None:
         """The guard name the vector's nearest refused exemplars carry, if the margin is met."""
-        limit = self.semantic_refusal_margin if margin is None else margin
-        if self.bank is None or limit is None:
+        if self.bank is None or self.semantic_refusal_margin is None or not self._harmful:
             return None
-        harmful = tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith("harmful:"))
-        if not harmful or self.refusal_margin(vector) < limit:
+        if self.refusal_margin(vector) < self.semantic_refusal_margin:
             return None
-        return self.bank.best_label(vector, harmful).split(":", 1)[1]
+        return self.bank.best_label(vector, self._harmful).split(":", 1)[1]
 
     def refusal_margin(self, vector: np.ndarray) -> float:
-        harmful = tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith("harmful:"))
-        return self.bank.margin(vector, harmful, ("negative",))
+        return self.bank.margin(vector, self._harmful, ("negative",)) if self.bank is not None else float("-inf")
+
+    @property
+    def _harmful(self) -> tuple[str, ...]:
+        return tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith("harmful:")) if self.bank else ()
 
 
 def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | None = None) -> Guards:
