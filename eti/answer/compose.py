@@ -18,6 +18,8 @@ other schemes get their opening line.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -65,16 +67,33 @@ class Composer:
                  instructions: InstructionFilter, topics: TopicRecogniser):
         self.loader, self.analyzer, self.templates = loader, analyzer, templates
         self.instructions, self.topics = instructions, topics
+        self._cleaned: OrderedDict[str, list[Passage]] = OrderedDict()
+        self._lock = threading.Lock()
 
     # -- choosing ------------------------------------------------------------------------------
     def _docs(self, hits: list[Hit]) -> list[_Doc]:
         """One entry per document, in hit order (a document's best hit stands for it)."""
         seen: dict[str, _Doc] = {}
+        self.loader.load([h.chunk for h in hits])  # every document not cached, in one index call
         for h in hits:
             if h.chunk.doc_id not in seen:
-                passages = [self._clean(p) for p in self.loader.passages(h.chunk)]
-                seen[h.chunk.doc_id] = _Doc(h, [p for p in passages if p.blocks])
+                seen[h.chunk.doc_id] = _Doc(h, self._passages_of(h))
         return [d for d in seen.values() if d.passages]
+
+    def _passages_of(self, hit: Hit) -> list[Passage]:
+        """The hit's document as cleaned passages, kept for the documents asked most recently (this
+        composer serves one index version, so a document's text cannot change under it)."""
+        key = f"{hit.chunk.source_id}\x1f{hit.chunk.doc_id}"
+        with self._lock:
+            if key in self._cleaned:
+                self._cleaned.move_to_end(key)
+                return self._cleaned[key]
+        passages = [p for p in (self._clean(p) for p in self.loader.passages(hit.chunk)) if p.blocks]
+        with self._lock:
+            self._cleaned[key] = passages
+            while len(self._cleaned) > self.loader.cache_size:
+                self._cleaned.popitem(last=False)
+        return passages
 
     def _clean(self, p: Passage) -> Passage:
         """Instruction-like sentences never reach an answer, whatever an older index holds."""

@@ -32,15 +32,15 @@ def _to_nynorsk(ctx: AskContext, services) -> None:
     if translator is None or not bokmal:
         return
     blocks = ctx.answer.split("\n\n")
-    out = []
-    for block in blocks:
-        nums = {int(n) for n in _CITE.findall(block)}
-        if nums and nums <= bokmal:
-            done = translator.translate(block)
-            if done is None:  # the translator failed: keep bokmål rather than half a translation
-                return
-            out.append(done)
-            ctx.machine_translated = True
-        else:
-            out.append(block)
-    ctx.answer = "\n\n".join(out)
+    # the blocks quoting bokmål sources only, translated together (one round trip; the translator
+    # keeps the line structure, so they split back the same way)
+    chosen = [i for i, b in enumerate(blocks) if (nums := {int(n) for n in _CITE.findall(b)}) and nums <= bokmal]
+    if not chosen:
+        return
+    done = translator.translate("\n\n".join(blocks[i] for i in chosen))
+    if done is None:  # the translator failed: keep bokmål rather than half a translation
+        return
+    for i, text in zip(chosen, done.split("\n\n"), strict=True):
+        blocks[i] = text
+    ctx.machine_translated = True
+    ctx.answer = "\n\n".join(blocks)

@@ -135,19 +135,25 @@ class DocumentLoader:
         self._lock = threading.Lock()
         self.cache_size = cache_size
 
-    def chunks(self, chunk: Chunk) -> list[Chunk]:
-        key = f"{chunk.source_id}\x1f{chunk.doc_id}"
+    @staticmethod
+    def _key(chunk: Chunk) -> str:
+        return f"{chunk.source_id}\x1f{chunk.doc_id}"
+
+    def load(self, hits: list[Chunk]) -> None:
+        """The documents of these chunks that are not cached yet, fetched in one index call."""
         with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        ids = [chunk_id(chunk.source_id, chunk.doc_id, p) for p in range(MAX_CHUNKS_PER_DOCUMENT)]
+            wanted = {self._key(c): c for c in hits if self._key(c) not in self._cache}
+        if not wanted:
+            return
+        ids = [chunk_id(c.source_id, c.doc_id, p) for c in wanted.values() for p in range(MAX_CHUNKS_PER_DOCUMENT)]
         got = self.reader.dense.get_with_vectors(ids)
-        chunks = sorted((Chunk.from_metadata(i, t, m) for i, (t, m, _) in got.items()), key=lambda c: c.position)
-        if not chunks:
-            chunks = [chunk]
+        by_doc: dict[str, list[Chunk]] = {key: [] for key in wanted}
+        for i, (t, m, _) in got.items():
+            c = Chunk.from_metadata(i, t, m)
+            by_doc.setdefault(self._key(c), []).append(c)
         with self._lock:
-            self._cache[key] = chunks
+            for key, chunks in by_doc.items():
+                self._cache[key] = sorted(chunks, key=lambda c: c.position) or [wanted[key]]
             for cid, (_, _, vector) in got.items():
                 norm = float(np.linalg.norm(vector)) or 1.0
                 self._vectors[cid] = vector / norm
@@ -155,7 +161,16 @@ class DocumentLoader:
                 _, dropped = self._cache.popitem(last=False)
                 for c in dropped:
                     self._vectors.pop(c.id, None)
-        return chunks
+
+    def chunks(self, chunk: Chunk) -> list[Chunk]:
+        key = self._key(chunk)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        self.load([chunk])
+        with self._lock:
+            return self._cache.get(key) or [chunk]
 
     def similarity(self, vector: np.ndarray | None, chunk: Chunk) -> float | None:
         """Cosine of the question's vector and a loaded chunk's (None when either is unknown)."""

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
@@ -60,6 +61,8 @@ class ApertiumTranslator:
         self.mode_file, self.timeout_s = mode_file, timeout_s
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, str] = OrderedDict()  # bokmål line part -> nynorsk, most recent last
+        self.cache_size = 4096
 
     def _start(self) -> subprocess.Popen:
         pipe = subprocess.run(["apertium-wblank-mode", "-z", self.mode_file], capture_output=True, text=True,
@@ -93,26 +96,59 @@ class ApertiumTranslator:
         return _UNESCAPE.sub(r"\1", result).replace("#", "").replace("~", "")  # Apertium's marks for guesses
 
     def translate(self, text: str) -> str | None:
+        """Every line's translatable parts (not citations or marks) in one round trip through the
+        pipeline, one part per line; part by part only if Apertium changed the line count."""
         with self._lock:
-            out_lines = []
+            layout: list[tuple[str, list[tuple[bool, str, str, str]]]] = []  # prefix, (translate?, lead, text, tail)
+            todo: list[str] = []
             for line in text.split("\n"):
                 prefix = re.match(r"^\s*(?:- |\d+\. )?", line)[0]
-                body = line[len(prefix):]
                 pieces = []
-                for part in _KEEP.split(body):
+                for part in _KEEP.split(line[len(prefix):]):
                     if part is None or part == "":
                         continue
-                    if _KEEP.fullmatch(part):
-                        pieces.append(part)
+                    if _KEEP.fullmatch(part) or not part.strip():
+                        pieces.append((False, "", part, ""))
                         continue
-                    lead = part[: len(part) - len(part.lstrip())]
-                    tail = part[len(part.rstrip()):]
-                    done = self._segment(part.strip())
-                    if done is None:
-                        return None
-                    pieces.append(lead + done + tail)
-                out_lines.append(prefix + "".join(pieces))
-            return "\n".join(out_lines)
+                    lead, tail = part[: len(part) - len(part.lstrip())], part[len(part.rstrip()):]
+                    pieces.append((True, lead, part.strip(), tail))
+                    todo.append(part.strip())
+                layout.append((prefix, pieces))
+            done = self._all(todo)
+            if done is None:
+                return None
+            answers = iter(done)
+            return "\n".join(prefix + "".join(lead + (next(answers) if tr else body) + tail
+                                              for tr, lead, body, tail in pieces)
+                             for prefix, pieces in layout)
+
+    def _all(self, parts: list[str]) -> list[str] | None:
+        """The parts translated: the ones seen recently from the cache (answers quote the same
+        source lines again and again), the rest in one round trip."""
+        missing = list(dict.fromkeys(p for p in parts if p not in self._cache))
+        if missing:
+            done = self._round_trip(missing)
+            if done is None:
+                return None
+            for src, out in zip(missing, done, strict=True):
+                self._cache[src] = out
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        for p in parts:
+            self._cache.move_to_end(p)
+        return [self._cache[p] for p in parts]
+
+    def _round_trip(self, parts: list[str]) -> list[str] | None:
+        joined = self._segment("\n".join(parts))
+        if joined is not None and joined.count("\n") == len(parts) - 1:
+            return joined.split("\n")
+        out = []
+        for part in parts:  # the slow way, one round trip each
+            done = self._segment(part)
+            if done is None:
+                return None
+            out.append(done)
+        return out
 
 
 @register_translator("apertium")

@@ -101,6 +101,10 @@ class Lexicon:
     phrases: dict[str, list[tuple[_Token, ...]]] = field(default_factory=dict)
     _fuzzy: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # deletion -> phrase words
 
+    # phrases by their first word, so a word position only tries the phrases that can start there
+    _by_first: dict[str, list[tuple[str, tuple[_Token, ...]]]] = field(default_factory=lambda: defaultdict(list))
+    _open_first: list[tuple[str, tuple[_Token, ...]]] = field(default_factory=list)  # first word a pattern
+
     @classmethod
     def build(cls, named: dict[str, list[str]]) -> Lexicon:
         lex = cls()
@@ -108,12 +112,26 @@ class Lexicon:
             parsed = [p for p in (_parse(ph) for ph in phrases) if p and p[0].kind != "gap"]
             lex.phrases[name] = parsed
             for tokens in parsed:
+                if tokens[0].kind == "exact":
+                    lex._by_first[tokens[0].text].append((name, tokens))
+                else:
+                    lex._open_first.append((name, tokens))
                 for t in tokens:
                     if t.kind == "exact" and len(t.text) >= FUZZY_MIN:
                         lex._fuzzy[t.text].add(t.text)
                         for d in _deletions(t.text):
                             lex._fuzzy[d].add(t.text)
         return lex
+
+    def _starting_at(self, ws: list[str], near: list[set[str]], start: int):
+        """(name, tokens) of every phrase that matches from word ``start``."""
+        candidates = list(self._by_first.get(ws[start], ()))
+        for w in near[start] - {ws[start]}:
+            candidates += self._by_first.get(w, ())
+        candidates += self._open_first
+        for name, tokens in candidates:
+            if self._match_at(tokens, ws, near, start):
+                yield name, tokens
 
     def _near(self, word: str) -> set[str]:
         """Phrase words within one edit of ``word`` (only for words of five letters or more)."""
@@ -148,20 +166,19 @@ class Lexicon:
         ws = words(text)
         near = [self._near(w) for w in ws]
         found: dict[str, list[str]] = {}
-        for name, phrases in self.phrases.items():
-            for tokens in phrases:
-                if any(self._match_at(tokens, ws, near, s) for s in range(len(ws))):
-                    found.setdefault(name, []).append(" ".join(t.text or "~" for t in tokens))
-        return found
+        for start in range(len(ws)):
+            for name, tokens in self._starting_at(ws, near, start):
+                phrase = " ".join(t.text or "~" for t in tokens)
+                if phrase not in found.setdefault(name, []):
+                    found[name].append(phrase)
+        return {name: found[name] for name in self.phrases if name in found}  # in the lexicon's order
 
     def first_positions(self, text: str) -> dict[str, int]:
         """For every name found: the word position where its earliest phrase starts."""
         ws = words(text)
         near = [self._near(w) for w in ws]
         first: dict[str, int] = {}
-        for name, phrases in self.phrases.items():
-            for start in range(len(ws)):
-                if any(self._match_at(tokens, ws, near, start) for tokens in phrases):
-                    first[name] = start
-                    break
+        for start in range(len(ws)):
+            for name, _ in self._starting_at(ws, near, start):
+                first.setdefault(name, start)
         return first
