@@ -23,10 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,6 +31,7 @@ import numpy as np
 
 from eti.insights.events import CitedSource, Event, week_end, week_of
 from eti.insights.groups import tally
+from eti.state.sqlite import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -89,29 +87,9 @@ class WeekCount:
 
 class EventStore:
     def __init__(self, path: Path, now=time.time):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.now = path, now
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(SCHEMA)
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+        self._database = Database(path, now, schema=SCHEMA)  # the state store's connection handling
+        self._write, self._read = self._database.write, self._database.read
 
     # writing ---------------------------------------------------------------------------------
 
@@ -199,8 +177,7 @@ class EventStore:
             "WHERE week>=? AND week<=? ORDER BY week, dimension, value", (first, last))]
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._database.close()
 
 
 def _blob(vector: np.ndarray | None) -> bytes | None:

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT N
 class Database:
     """One connection per process, serialised by a lock; transactions are short."""
 
-    def __init__(self, path: Path, now: Clock = time.time):
+    def __init__(self, path: Path, now: Clock = time.time, schema: str = SCHEMA):
+        """``schema``: the tables of this file (the state's by default; the insights store has its own)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.now = path, now
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
@@ -49,7 +50,7 @@ class Database:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(schema)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
