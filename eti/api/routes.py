@@ -72,9 +72,12 @@ def _store_feedback(state, body: FeedbackRequest, key: str | None) -> tuple[str,
     409: {"description": "This Idempotency-Key was used for a different request, or its first request is "
                          "still being stored"}})
 async def feedback(body: FeedbackRequest, request: Request, idempotency_key: str | None = Header(
-        default=None, alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
-        description="Any unique string (e.g. a UUID): a retried request with the same key and body is stored "
-                    "once and answered the same way")):
+        # Leading white space is not part of an HTTP field value (the server drops it), so the documented
+        # pattern allows it; a length cap is left to the header-size limit, since only the stripped value
+        # could be measured here.
+        default=None, alias="Idempotency-Key", pattern=r"^[ \t]*[\x21-\x7e]+$",
+        description="Any unique string of visible ASCII characters (e.g. a UUID): a retried request with the "
+                    "same key and body is stored once and answered the same way")):
     """Thumbs up/down with an optional comment; personal data is removed before storing."""
     state = request.app.state.runtime.state
     outcome, _ = await to_thread.run_sync(_store_feedback, state, body, idempotency_key)

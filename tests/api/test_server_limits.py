@@ -149,3 +149,33 @@ def test_a_long_queue_is_shed_with_503_and_retry_after(guarded):
         t.join(120)
     assert held["r"].status_code == 200 and held["r"].json()["status"] == "answered"
     assert httpx.post(base + "/v1/search", json={"query": "avlastning"}).status_code == 200
+
+
+def _raw_feedback(port: int, key: bytes, body: dict) -> tuple[int, bytes]:
+    payload = json.dumps(body).encode()
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(b"POST /v1/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Idempotency-Key:" + key + b"\r\nContent-Length: " + str(len(payload)).encode()
+                 + b"\r\nConnection: close\r\n\r\n" + payload)
+    reply = read_until_closed(sock)
+    sock.close()
+    return int(reply.split(b" ", 2)[1]), reply
+
+
+def test_the_idempotency_key_pattern_is_what_the_server_can_see(guarded):
+    """The server drops white space before a header value, so the documented pattern allows it: the
+    same key with and without it is one key. A space inside the key is refused, as documented."""
+    import re
+
+    base = guarded()
+    port = int(base.rsplit(":", 1)[1])
+    spec = httpx.get(base + "/openapi.json").json()["paths"]["/v1/feedback"]["post"]["parameters"]
+    schema = next(p for p in spec if p["name"] == "Idempotency-Key")["schema"]
+    pattern = next(s["pattern"] for s in schema.get("anyOf", [schema]) if "pattern" in s)
+    body = {"conversation_id": "k3J9xYz0abcd", "rating": "up"}
+    first, _ = _raw_feedback(port, b" key-1", body)
+    again, reply = _raw_feedback(port, b"    key-1", body)
+    assert re.fullmatch(pattern, "    key-1") and first == again == 201
+    assert b"idempotent-replayed: true" in reply.lower()
+    inner, reply = _raw_feedback(port, b" key 2", body)
+    assert not re.fullmatch(pattern, "key 2") and inner == 422 and b"application/problem+json" in reply
