@@ -28,22 +28,24 @@ from eti.answer.passages import Block, DocumentLoader, Passage
 from eti.answer.templates import Templates
 from eti.answer.topics import Topic, TopicRecogniser
 from eti.index.lexical import Analyzer
-from eti.retrieve import Hit
+from eti.retrieve import Filters, Hit
 from eti.sanitize import InstructionFilter
 from eti.sentences import split_text
 
 SECTOR_ORDER = ["health", "welfare", "education", "municipal", "legal"]
-SUMMARY_CHARS = 200
-MAIN_CHARS = 620
+SUMMARY_CHARS = 160
+MAIN_CHARS = 590
 LINE_CHARS = 160
 ALSO_LINES = 2
 SEMANTIC_WEIGHT = 1.5  # the passage closest in meaning to the question gets this much
 SEMANTIC_SPREAD = 0.06  # ... and one this much less similar (cosine) gets nothing
-OVERVIEW_LINES = 7
+OVERVIEW_LINES = 8
+OVERVIEW_PER_SECTOR = 3
+OVERVIEW_FOUND = 5  # an overview keeps at least this many of retrieval's schemes before the core ones
 # a deadline or an amount: facts that belong under their own scheme, never in a pointer line
 _FACTS = re.compile(r"\b\d+\s*(uker|veker|weeks|måneder|månader|months|dager|dagar|days|kr|kroner|prosent|%)", re.I)
 # a sentence that leans on the one before it ("Dette gjelder…", "2) Du kan…")
-DANGLING = re.compile(r"^(dette|disse|denne|slik|derfor|også|òg|i tillegg|her|samme|dei|de fleste av dem|"
+DANGLING = re.compile(r"^(dette|disse|denne|den|slik|derfor|også|òg|i tillegg|her|samme|dei|de fleste av dem|"
                       r"this|these|that|such|therefore|also|in addition|\d+\)|[a-h]\))(\s|$)", re.I)
 
 
@@ -279,7 +281,8 @@ class Composer:
             return f"[{citations[c.id].n}]"
 
         if topic.facet == "overview":
-            parts = self._overview(docs, lang, cite)
+            parts, fetched = self._overview(docs, lang, cite, ctx.filters, ctx.vector)
+            ctx.hits = [*ctx.hits, *fetched]  # a core scheme's card fetched by id is a hit like the others
         else:
             parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits, ctx.vector)
         ctx.answer = "\n\n".join(p for p in parts if p).strip()
@@ -374,32 +377,97 @@ class Composer:
             lines.append(f"- {d.title} ({label}): {sentence} {cite(d.passages[0], d.hit)}")
         return lines
 
-    def _overview(self, docs: list[_Doc], lang: str, cite) -> list[str]:
-        """One line per relevant scheme across the sectors: what it gives, and its link (the citation)."""
+    @staticmethod
+    def _overview_picks(picked: list[_Doc], limit: int = OVERVIEW_LINES) -> list[_Doc]:
+        """Up to OVERVIEW_LINES schemes: the best of every sector found first (the whole picture across
+        the sectors), then the next best in retrieval's order, at most OVERVIEW_PER_SECTOR from one
+        sector; shown sector by sector, each sector's best first."""
+        chosen: list[_Doc] = []
+        for sector in SECTOR_ORDER:
+            best = next((d for d in picked if d.hit.chunk.sector == sector), None)
+            if best is not None and len(chosen) < limit:
+                chosen.append(best)
+        for d in picked:
+            if len(chosen) >= limit:
+                break
+            if d not in chosen and sum(c.hit.chunk.sector == d.hit.chunk.sector for c in chosen) < OVERVIEW_PER_SECTOR:
+                chosen.append(d)
+        return chosen
+
+    @staticmethod
+    def _by_sector(docs: list[_Doc]) -> list[_Doc]:
+        order = {s: i for i, s in enumerate(SECTOR_ORDER)}
+        return sorted(docs, key=lambda d: order.get(d.hit.chunk.sector, 9))  # stable: best first within
+
+    def _scheme_of(self, d: _Doc) -> str | None:
+        """The scheme a document is about: its card's, else the first scheme its title names."""
+        return self.topics.scheme_of_card(d.hit.chunk.doc_id) or next(
+            iter(self.topics.schemes_in(d.title, names_only=True)), None)
+
+    def _core_docs(self, docs: list[_Doc], have: set[str], filters: Filters, vector) -> list[_Doc]:
+        """A document for each core scheme (schemes.yaml `core`) that none of ``have`` is: a retrieved
+        one first, else its card fetched by id, when the filters allow it."""
+        wanted = [s for s in self.topics.schemes.values() if s.core and s.id not in have]
+        found = {self._scheme_of(d): d for d in reversed(docs) if not d.hit.outdated and self._line_sentence(d)}
+        source = next((d.hit.chunk.source_id for d in docs if self.topics.scheme_of_card(d.hit.chunk.doc_id)), None)
+        out = []
+        for scheme in wanted:
+            doc = found.get(scheme.id)
+            if doc is None and source is not None:
+                chunk = self.loader.first_chunk(source, scheme.card)
+                if chunk is None or (filters.sectors and chunk.sector not in filters.sectors) or (
+                        filters.sources and chunk.source_id not in filters.sources) or (
+                        filters.languages and chunk.language not in filters.languages):
+                    continue
+                hit = Hit(chunk, 0.0, self.loader.similarity(vector, chunk) or 0.0)
+                doc = _Doc(hit, self._passages_of(hit))
+            if doc is not None and doc.passages and self._line_sentence(doc):
+                out.append(doc)  # a card whose opening says nothing on its own is left out
+        return out
+
+    def _line_sentence(self, d: _Doc) -> str:
+        """What a scheme gives, in one of its opening sentences: the first that names it (by a word of
+        its title), else the first that stands on its own; never one that leans on the sentence before."""
+        candidates = [s for s in d.passages[0].sentences[:3] if not DANGLING.match(s) and len(s) <= LINE_CHARS + 10]
+        title = set(self.analyzer(d.title))
+        naming = [s for s in candidates if title & set(self.analyzer(s))]
+        return (naming or candidates or [""])[0]
+
+    def _overview(self, docs: list[_Doc], lang: str, cite, filters: Filters | None = None,
+                  vector=None) -> tuple[list[str], list[Hit]]:
+        """One line per relevant scheme across the sectors: what it gives, and its link (the citation);
+        with the hits of the core schemes' cards fetched for it."""
         picked: list[_Doc] = []
-        titles: set[str] = set()
+        seen: set[str] = set()  # one line per scheme (its card or a site's page about it), else per title
         for d in docs:
-            scheme = self.topics.scheme_of_card(d.hit.chunk.doc_id)
+            scheme = self._scheme_of(d)
             if scheme is not None and not self.topics.schemes[scheme].overview:
                 continue
-            if d.title.lower() in titles or d.hit.outdated:
+            key = scheme or d.title.lower()
+            if key in seen or d.hit.outdated or not self._line_sentence(d):
                 continue
-            titles.add(d.title.lower())
+            seen.add(key)
             picked.append(d)
-        by_sector: dict[str, list[_Doc]] = {}
-        for d in picked:
-            by_sector.setdefault(d.hit.chunk.sector, []).append(d)
-        # round-robin over the sectors, so one sector cannot fill the list
-        ordered: list[_Doc] = []
-        while len(ordered) < OVERVIEW_LINES and any(by_sector.values()):
-            for sector in SECTOR_ORDER:
-                if by_sector.get(sector) and len(ordered) < OVERVIEW_LINES:
-                    ordered.append(by_sector[sector].pop(0))
-        ordered.sort(key=lambda d: SECTOR_ORDER.index(d.hit.chunk.sector) if d.hit.chunk.sector in SECTOR_ORDER else 9)
-        lines = []
+        core = self._core_docs(docs, set(), filters or Filters(), vector)  # every core scheme, once
+        limit = OVERVIEW_LINES
+        while True:  # room for the core schemes missing, keeping at least OVERVIEW_FOUND of retrieval's own
+            ordered = self._overview_picks(picked, limit)
+            have = {self._scheme_of(d) for d in ordered}
+            missing = [d for d in core if self._scheme_of(d) not in have]
+            if len(ordered) + len(missing) <= OVERVIEW_LINES or limit <= OVERVIEW_FOUND:
+                break
+            limit -= 1
+        ordered += missing[:OVERVIEW_LINES - len(ordered)]
+        ordered = self._by_sector(ordered)
+        known = {id(d.hit) for d in docs}
+        lines, fetched = [], []
         for d in ordered:
-            sentence = min((s for s in d.passages[0].sentences[:2] if not DANGLING.match(s)), key=len, default="")
-            if sentence and len(sentence) <= 170:
+            sentence = self._line_sentence(d)
+            if sentence:
                 label = self.templates.sector(lang, d.hit.chunk.sector)
                 lines.append(f"- **{d.title}** ({label}): {sentence} {cite(d.passages[0], d.hit)}")
-        return [self.templates.get(lang, "overview_intro"), "\n".join(lines)] if lines else []
+                if id(d.hit) not in known:
+                    fetched.append(d.hit)
+        if not lines:
+            return [], []
+        return [self.templates.get(lang, "overview_intro"), "\n".join(lines)], fetched

@@ -162,6 +162,17 @@ class DocumentLoader:
                 for c in dropped:
                     self._vectors.pop(c.id, None)
 
+    def first_chunk(self, source_id: str, doc_id: str) -> Chunk | None:
+        """A document's first chunk by its ids (its document then loaded and cached), or None when
+        the index does not hold it."""
+        got = self.reader.dense.get_with_vectors([chunk_id(source_id, doc_id, 0)])
+        if not got:
+            return None
+        (i, (t, m, _)), = got.items()
+        chunk = Chunk.from_metadata(i, t, m)
+        self.load([chunk])
+        return chunk
+
     def chunks(self, chunk: Chunk) -> list[Chunk]:
         key = self._key(chunk)
         with self._lock:

@@ -25,7 +25,8 @@ class Scheme:
     sector: str
     who_decides: str
     overview: bool
-    label: str  # the scheme's first name, as carried into a follow-up's query
+    label: str
+    core: bool = False  # listed by every overview answer, after the schemes retrieval found  # the scheme's first name, as carried into a follow-up's query
 
 
 @dataclass
@@ -60,7 +61,8 @@ class TopicRecogniser:
     def load(cls) -> TopicRecogniser:
         data = yaml.safe_load(resources.files("eti.data").joinpath("schemes.yaml").read_text(encoding="utf-8"))
         schemes = {sid: Scheme(sid, s["card"], s["sector"], s["who_decides"], bool(s["overview"]),
-                               s["names"][0].rstrip("*"))
+                               s["names"][0].rstrip("*"),
+                               bool(s.get("core", False)))
                    for sid, s in data["schemes"].items()}
         names = Lexicon.build({sid: _with_compounds(s["names"]) for sid, s in data["schemes"].items()})
         context = Lexicon.build({sid: s.get("context", []) for sid, s in data["schemes"].items()})

@@ -111,7 +111,9 @@ def dangling_references(answer: str) -> list[str]:
         first = re.sub(r"^[-*] ", "", lines[0])
         first = re.sub(r"^\*\*[^*]+\*\*\s*(\([^)]*\))?:?\s*", "", first)
         first = re.sub(r"^[^:]{2,80}\([^)]{2,30}\):\s*", "", first)  # "- Title (Sector): ..." lines
-        if DANGLING.match(first):
+        # "Slik går saken:" over a list points forward, to the list it introduces
+        introduces_list = first.rstrip().endswith(":") and len(lines) > 1 and lines[1].startswith(("- ", "* "))
+        if DANGLING.match(first) and not introduces_list:
             out.append(first[:80])
     return out
 

@@ -96,6 +96,25 @@ def test_an_overview_question_gets_one_line_per_scheme_across_the_sectors(servic
     assert ctx.answer.startswith(services.templates.get("nb", "overview_intro"))
 
 
+def test_an_overview_in_another_language_still_lists_the_core_schemes(services):
+    """An English question shares no words with the sources; the core schemes (schemes.yaml `core`)
+    are listed after what retrieval found, each fetched card cited like any hit. Lines never open
+    with a sentence that leans on the one before."""
+    ctx = answer("Our son was born with a serious heart defect. What are we entitled to?", services)
+    assert ctx.status == "answered"
+    assert_quoted_and_cited(ctx, services)
+    topics = services.shared.topics
+    core = {s.id for s in topics.schemes.values() if s.core}
+    about = {topics.scheme_of_card(c.doc_id) or next(iter(topics.schemes_in(c.title, names_only=True)), None)
+             for c in ctx.citations}
+    assert core and core <= about, ctx.answer
+    lines = [ln for ln in ctx.answer.splitlines() if ln.startswith("- **")]
+    assert 5 <= len(lines) <= 8, ctx.answer
+    health_only = answer("Our son was born with a serious heart defect. What are we entitled to?", services,
+                         filters=Filters(sectors=["health"]))
+    assert {c.sector for c in health_only.citations} <= {"health"}, health_only.answer
+
+
 def test_a_fact_the_sources_do_not_hold_is_said_plainly(services):
     ctx = answer("Hvor mye er hjelpestønad i kroner i 2026?", services)
     assert ctx.status == "answered"
