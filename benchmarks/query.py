@@ -132,6 +132,7 @@ def write_derived(cache, embedder, chunks, real: np.ndarray, seed: int) -> int:
 
 
 def build_size(work: Path, size: int, base_chunks, real_vectors, embedder) -> Path:
+    from eti.answer.translate import warm_card_translations
     from eti.embed.cache import EmbeddingCache
     from eti.index.publish import publish
     from eti.index.versions import IndexVersions
@@ -140,6 +141,9 @@ def build_size(work: Path, size: int, base_chunks, real_vectors, embedder) -> Pa
     data = work / f"size-{size}"
     settings = Settings(data_dir=data)
     if IndexVersions(settings.index_dir).current() is not None:
+        catalog = Catalog(settings.catalog_path)
+        warm_card_translations(settings, catalog.iter_chunks())  # a no-op once done
+        catalog.close()
         return data
     cards = [c for c in base_chunks if c.source_id == "knowledge"]
     laws = [c for c in base_chunks if c.source_id != "knowledge"]
@@ -159,6 +163,9 @@ def build_size(work: Path, size: int, base_chunks, real_vectors, embedder) -> Pa
     result = publish(catalog, embedder, cache, IndexVersions(settings.index_dir), batch=512)
     print(f"size {size}: {result.total} chunks ({derived} derived vectors), published in "
           f"{time.perf_counter() - t0:.0f}s, {result.embedded} embedded at publish", flush=True)
+    t0 = time.perf_counter()
+    warmed = warm_card_translations(settings, catalog.iter_chunks())  # what `eti crawl` / `eti up` do after it
+    print(f"nynorsk translation memory: {warmed} card sentences in {time.perf_counter() - t0:.0f}s", flush=True)
     catalog.close()
     cache.close()
     return data

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -99,7 +100,18 @@ def _publish(settings: Settings, catalog, rebuild: bool = False):
                          keep=settings.keep_index_versions, chroma_url=settings.chroma_url,
                          on_progress=lambda done, total: progress.update(task, completed=done, total=total or 1))
     cache.close()
+    _warm_translations(settings, catalog)
     return result
+
+
+def _warm_translations(settings: Settings, catalog) -> None:
+    from eti.answer.translate import warm_card_translations
+
+    t0 = time.perf_counter()
+    done = warm_card_translations(settings, catalog.iter_chunks())
+    if done:
+        console.print(f"Nynorsk translation memory: {done} sentences of the scheme cards translated "
+                      f"in {time.perf_counter() - t0:.0f}s.")
 
 
 @app.command()

@@ -147,3 +147,7 @@ class Settings(BaseSettings):
     @property
     def embed_cache_path(self) -> Path:
         return self.data_dir / "embed-cache.sqlite"
+
+    @property
+    def translation_memory_path(self) -> Path:
+        return self.data_dir / "translations.sqlite"

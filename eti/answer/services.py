@@ -59,7 +59,7 @@ class Shared:
                    topics=TopicRecogniser.load(),
                    conversations=conversations if conversations is not None else build_conversation_store(settings),
                    chat_model=chat_model if chat_model is not None else build_chat_model(answer_endpoint(settings)),
-                   translator=build_translator(settings.translator))
+                   translator=build_translator(settings.translator, settings.translation_memory_path))
 
 
 @dataclass
