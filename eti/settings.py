@@ -75,7 +75,9 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default=[], description="Origins allowed to embed the widget.")
     rate_limit_per_minute_ip: int = 60
     rate_limit_per_minute_key: int = 600
-    max_request_bytes: int = 16_384
+    # the largest valid request must fit: 2,000 characters outside the BMP, JSON-escaped as surrogate
+    # pairs (12 bytes each), are about 24 KB; a comment one character too long then gets its 422
+    max_request_bytes: int = Field(default=65_536, description="Larger request bodies are refused (413).")
     index_check_interval_s: float = 5.0
     admin_keys: list[str] = Field(default=[], description="Keys with the admin scope (/metrics and other operator "
                                                           "endpoints); they are valid API keys too.")

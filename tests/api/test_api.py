@@ -248,6 +248,20 @@ def test_rate_limit_per_key_is_separate_from_per_ip(own_runtime):
     assert c.get("/v1/sources", headers={"Authorization": "Bearer b-key"}).status_code == 200
 
 
+def test_the_default_body_limit_fits_the_largest_valid_request(app_with):
+    """2,000 characters outside the BMP, JSON-escaped (12 bytes each), pass the default limit: the
+    valid comment is stored and one character more is a 422 validation problem, not a 413."""
+    c = app_with()
+    cid = "k3J9xYz0abcd"
+    emoji = "\U0003701a"
+    body = json.dumps({"conversation_id": cid, "rating": "up", "comment": emoji * 2000})  # ensure_ascii
+    assert len(body) > 24_000
+    ok = c.post("/v1/feedback", content=body, headers={"Content-Type": "application/json"})
+    assert ok.status_code == 201, ok.text
+    long = json.dumps({"conversation_id": cid, "rating": "up", "comment": emoji * 2001})
+    assert_problem(c.post("/v1/feedback", content=long, headers={"Content-Type": "application/json"}), 422)
+
+
 def test_an_oversized_body_is_refused_with_413(app_with):
     c = app_with(max_request_bytes=1000)
     question = "Hva er pleiepenger? " * 60  # about 1200 bytes: valid for the schema, too big for this server

@@ -4,6 +4,7 @@ input accepted, invalid input refused, and no 5xx. Bounded by examples per opera
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,9 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_mismatches(test_index
                 capture_output=True, text=True, timeout=400, cwd=tmp_path)
     finally:
         rt.close()
-    tail = done.stdout[-6000:] + done.stderr[-2000:]
+    # the first failure in full (long generated strings shortened), then the summary
+    out = re.sub(r"((?:\\u[0-9a-f]{4}|.){60})(?:\\u[0-9a-f]{4}|[^\s'\"]){200,}", r"\1…", done.stdout)
+    first = out.find("___")
+    tail = (out[first:first + 4000] if first >= 0 else "") + "\n…\n" + out[-3000:] + done.stderr[-2000:]
     assert done.returncode == 0, tail
     assert "No issues found" in done.stdout, tail
