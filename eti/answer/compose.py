@@ -186,30 +186,58 @@ class Composer:
 
     # -- trimming -------------------------------------------------------------------------------
     def _trim(self, blocks: list[Block], budget: int, query_stems: set[str] | None = None) -> list[Block]:
-        """A passage within ``budget``: whole when it fits; otherwise its paragraphs and list items
-        that say most of what was asked, kept in the source's order (a list stays a list, a list's
-        lead-in stays with it), and never half a sentence."""
+        """A passage within ``budget``: whole when it fits; otherwise the paragraphs and lists that say
+        most of what was asked, kept in the source's order, and never half a sentence. A list that a
+        lead-in announces ("Nav gir bare grunnstønad til disse områdene:") is kept with it, whole or
+        from its start for as many items as fit, never as a pick of its shorter items; a list of
+        separate points ("Godt å vite") gives the points that answer the question. A lead-in whose
+        list is left out is left out too."""
         if sum(len(b) for b in blocks) <= budget:
             return blocks
-        units: list[tuple[int, int, str]] = []  # (block, item, text): a paragraph or one list item
-        for bi, b in enumerate(blocks):
-            for li, line in enumerate(b.lines):
-                units.append((bi, li, line))
         stems = query_stems or set()
+        # units: a paragraph line, or a list together with the lead-in line that introduces it
+        units: list[list[tuple[int, int]]] = []
+        for bi, b in enumerate(blocks):
+            prev = blocks[bi - 1] if bi > 0 else None
+            lead = [(bi - 1, len(prev.lines) - 1)] if b.is_list and prev and not prev.is_list and \
+                prev.lines[-1].rstrip().endswith(":") else []
+            if lead:  # what the lead-in announces ("Den viser:", "disse områdene:") comes whole
+                if units and units[-1] == lead:
+                    units.pop()
+                units.append(lead + [(bi, li) for li in range(len(b.lines))])
+            else:  # a paragraph's lines, or a list of separate points ("Godt å vite"): one by one
+                units.extend([(bi, li)] for li in range(len(b.lines)))
 
-        def value(u: tuple[int, int, str]) -> float:
-            bi, li, text = u
-            return self._overlap(text, stems) + (0.2 if bi == 0 and li == 0 else 0.0) - 0.01 * bi
+        def text_of(unit: list[tuple[int, int]]) -> str:
+            return " ".join(blocks[bi].lines[li] for bi, li in unit)
+
+        def value(unit: list[tuple[int, int]]) -> float:
+            bi, li = unit[0]
+            return self._overlap(text_of(unit), stems) + (0.2 if bi == 0 and li == 0 else 0.0) - 0.01 * bi
 
         keep: set[tuple[int, int]] = set()
         used = 0
-        for bi, li, text in sorted(units, key=value, reverse=True):
-            cost = len(text) + 3
+        for unit in sorted(units, key=value, reverse=True):
+            cost = sum(len(blocks[bi].lines[li]) + 3 for bi, li in unit)
+            if len(unit) > 1 and used + cost > budget:  # a lead-in and its list's first items, two at least
+                part, part_cost = [], 0
+                for bj, lj in unit:
+                    c = len(blocks[bj].lines[lj]) + 3
+                    if used + part_cost + c > budget:
+                        break
+                    part.append((bj, lj))
+                    part_cost += c
+                if sum(1 for bj, _ in part if blocks[bj].is_list) >= 2:
+                    keep.update(part)
+                    used += part_cost
+                continue
             if used + cost > budget:
                 continue
-            if not blocks[bi].is_list and DANGLING.match(text) and (bi - 1, 0) not in keep and bi > 0:
+            first_bi, first_li = unit[0]
+            if (not blocks[first_bi].is_list and DANGLING.match(blocks[first_bi].lines[first_li])
+                    and first_bi > 0 and (first_bi - 1, 0) not in keep):
                 continue
-            keep.add((bi, li))
+            keep.update(unit)
             used += cost
         if not keep:  # not even one unit fits: the first sentences of the first paragraph
             first = split_text(blocks[0].lines[0])
@@ -223,10 +251,11 @@ class Composer:
         out: list[Block] = []
         for bi, b in enumerate(blocks):
             lines = [line for li, line in enumerate(b.lines) if (bi, li) in keep]
-            # a lead-in ("… når alt dette er oppfylt:") goes with the list it introduces
-            if not lines and not b.is_list and b.lines[-1].rstrip().endswith(":") and bi + 1 < len(blocks) and any(
-                    (bi + 1, li) in keep for li in range(len(blocks[bi + 1].lines))):
-                lines = b.lines
+            list_kept = bi + 1 < len(blocks) and blocks[bi + 1].is_list and any(
+                (bi + 1, li) in keep for li in range(len(blocks[bi + 1].lines)))
+            if not b.is_list and lines and lines[-1] == b.lines[-1] and lines[-1].rstrip().endswith(":") \
+                    and not list_kept:
+                lines = lines[:-1]  # a lead-in whose list is not shown introduces nothing
             if lines:
                 out.append(Block(lines, b.is_list))
         return out
@@ -250,10 +279,10 @@ class Composer:
     def _opening(self, doc: _Doc, budget: int = SUMMARY_CHARS) -> list[Block]:
         """The document's first sentences: what the scheme is."""
         first = doc.passages[0]
-        # a page's "Her kan du lese…" leans on the page around it: no opening rather than that one
-        sentences = [s for s in first.sentences if not DANGLING.match(s)]
         kept: list[str] = []
-        for s in sentences:
+        for s in first.sentences:
+            if not kept and DANGLING.match(s):
+                continue  # a page's "Her kan du lese…" leans on the page around it: not an opening
             if kept and len(" ".join(kept)) + len(s) > budget:
                 break
             kept.append(s)

@@ -322,3 +322,29 @@ def test_pointers_between_cards_are_not_quoted(services, question):
     ctx = answer(question, services)
     assert ctx.status.value == "answered"
     assert not re.search(r"\b(Se|Les)( også)? (eget kort|kortet)", ctx.answer), ctx.answer
+
+
+def test_an_announced_list_is_kept_from_its_start_and_separate_points_are_picked(services):
+    """Trimming never turns "only these areas:" into a pick of the shorter areas, and never shows a
+    lead-in without its list; a list of separate points gives the points the question is about."""
+    from eti.answer.passages import Block
+
+    trim = services.composer._trim
+    stems = set(services.composer.analyzer("Hva dekker grunnstønad fra Nav?"))
+    areas = ["drift av tekniske hjelpemidler", "transport, når barnet må bruke dyrere transport enn andre",
+             "førerhund", "fordyret kosthold på grunn av spesialdiett som er medisinsk nødvendig",
+             "ekstra slitasje på klær, sengetøy og sko, for eksempel fordi de må vaskes svært ofte"]
+    blocks = [Block(["Grunnstønad er en ytelse fra folketrygden.",
+                     "Nav gir bare grunnstønad til utgifter innen disse områdene:"], False),
+              Block(areas, True),
+              Block(["Det gis ikke grunnstønad til medisiner eller til engangskjøp."], False)]
+    kept = trim(blocks, 330, stems)
+    lists = [b for b in kept if b.is_list]
+    assert lists and lists[0].lines == areas[: len(lists[0].lines)], kept  # a prefix, in order
+    assert any(b.lines[-1].endswith("områdene:") for b in kept if not b.is_list)
+    tiny = trim(blocks, 120, stems)
+    assert not any(line.endswith(":") for b in tiny for line in b.lines), tiny  # no list: no lead-in
+    tips = [Block(["Satsene endres hvert år.", "Du kan søke begge.", "Reiser til sykehus dekkes av pasientreiser."],
+                  True)]
+    picked = trim(tips, 60, set(services.composer.analyzer("dekkes reiser til sykehus?")))
+    assert picked[0].lines == ["Reiser til sykehus dekkes av pasientreiser."]
