@@ -109,7 +109,8 @@ class EmergencyDetector:
         s = Signals(concepts={n: self.levels[n] for n in found if not n.startswith("@")},
                     markers={n[1:] for n in found if n.startswith("@")})
         if self.bank is not None and vector is not None:
-            negative = self.bank.other_labels(("emergency", "crisis"))  # rights questions and harmful requests
+            # rights questions and harmful requests (not the extra-* exemplars, which serve the refusals only)
+            negative = tuple(lbl for lbl in self.bank.other_labels(("emergency", "crisis")) if not lbl.startswith("extra-"))
             for v in [vector, *segment_vectors]:  # a long message: its sentences count too
                 s.margin = max(s.margin, self.bank.margin(v, ("emergency", "crisis"), negative))
                 s.crisis_margin = max(s.crisis_margin, self.bank.margin(v, ("crisis",), negative))

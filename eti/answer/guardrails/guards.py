@@ -105,11 +105,14 @@ class Guards:
         return self.bank.best_label(vector, self._harmful).split(":", 1)[1]
 
     def refusal_margin(self, vector: np.ndarray) -> float:
-        return self.bank.margin(vector, self._harmful, ("negative",)) if self.bank is not None else float("-inf")
+        return self.bank.margin(vector, self._harmful, ("negative", "extra-negative")) if self.bank is not None \
+            else float("-inf")
 
     @property
     def _harmful(self) -> tuple[str, ...]:
-        return tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith("harmful:")) if self.bank else ()
+        # harmful:<guard> from the safety set, extra-harmful:<guard> from eval/harmful_dev_extra.yaml
+        return tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith(("harmful:", "extra-harmful:"))) \
+            if self.bank else ()
 
 
 def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | None = None) -> Guards:
