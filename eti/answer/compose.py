@@ -53,6 +53,7 @@ DANGLING = re.compile(r"^(dette|disse|denne|den|slik|derfor|også|òg|i tillegg|
 class _Doc:
     hit: Hit
     passages: list[Passage]
+    line: str | None = None  # its overview line's sentence, once worked out
 
     @property
     def title(self) -> str:
@@ -457,10 +458,13 @@ class Composer:
     def _line_sentence(self, d: _Doc) -> str:
         """What a scheme gives, in one of its opening sentences: the first that names it (by a word of
         its title), else the first that stands on its own; never one that leans on the sentence before."""
+        if d.line is not None:  # worked out once per document and request
+            return d.line
         candidates = [s for s in d.passages[0].sentences[:3] if not DANGLING.match(s) and len(s) <= LINE_CHARS + 10]
         title = set(self.analyzer(d.title))
         naming = [s for s in candidates if title & set(self.analyzer(s))]
-        return (naming or candidates or [""])[0]
+        d.line = (naming or candidates or [""])[0]
+        return d.line
 
     def _overview(self, docs: list[_Doc], lang: str, cite, filters: Filters | None = None,
                   vector=None) -> tuple[list[str], list[Hit]]:
