@@ -7,7 +7,8 @@ Everything runs on loopback and stops by itself (every scenario is bounded in re
 * open loop: 50 parents, each asking about every 5 s (random phase and jitter), so ~10 requests/s
   whatever the latency; latency percentiles are what a parent waits.
 * closed loop: 50 clients, no pause: throughput (requests/s) and latency; 1 vs 2 workers.
-* /healthz p99 while 50 clients post feedback as fast as they can (SQLite or Redis writes).
+* /healthz p99 while 50 clients post feedback as fast as they can (SQLite or Redis writes); the probe
+  runs in a process of its own, as a monitor would.
 * 200 connections at once, each asking: every reply must be 200, 429 or 503 with Retry-After,
   and /readyz must answer afterwards.
 * one slow client (a body trickling in a byte every 0.5 s) beside the open loop: it is cut off
@@ -138,11 +139,34 @@ async def closed_loop(base: str, seconds: float, clients: int = 50, max_requests
         return summary(times, time.perf_counter() - t0, errors, statuses)
 
 
-async def health_during_feedback(base: str, seconds: float, writers: int = 50) -> dict:
+async def probe_health(base: str, seconds: float, every_s: float = 0.02) -> dict:
+    """/healthz, one request at a time, as a monitor outside the load would probe it."""
     import httpx
 
-    health, posted, errors = [], 0, 0
+    health, errors = [], 0
     stop = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=base, timeout=60) as h:
+        t0 = time.perf_counter()
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            r = await h.get("/healthz")
+            health.append((time.perf_counter() - t) * 1000)
+            errors += r.status_code != 200
+            await asyncio.sleep(every_s)
+        return summary(health, time.perf_counter() - t0, errors, {})
+
+
+async def health_during_feedback(base: str, seconds: float, writers: int = 50) -> dict:
+    """50 writers post feedback as fast as they can while /healthz is probed. The probe runs in a
+    process of its own: sharing the writers' event loop, it would time the generator's own queue
+    (50 busy coroutines) as much as the server's."""
+    import httpx
+
+    posted, errors = 0, 0
+    stop = time.perf_counter() + seconds
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--generate", json.dumps({"scenario": "probe", "base": base, "seconds": seconds}),
+        stdout=asyncio.subprocess.PIPE)
 
     async def writer(i: int, c) -> None:
         nonlocal posted, errors
@@ -155,21 +179,13 @@ async def health_during_feedback(base: str, seconds: float, writers: int = 50) -
             posted += r.status_code == 201
             errors += r.status_code != 201
 
-    async def prober(c) -> None:
-        nonlocal errors
-        while time.perf_counter() < stop:
-            t = time.perf_counter()
-            r = await c.get("/healthz")
-            health.append((time.perf_counter() - t) * 1000)
-            errors += r.status_code != 200
-            await asyncio.sleep(0.02)
-
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=writers)) as w, \
-            httpx.AsyncClient(base_url=base, timeout=60) as h:
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=writers)) as w:
         t0 = time.perf_counter()
-        await asyncio.gather(prober(h), *(writer(i, w) for i in range(writers)))
+        await asyncio.gather(*(writer(i, w) for i in range(writers)))
         took = time.perf_counter() - t0
-    out = summary(health, took, errors, {})
+    out_bytes, _ = await probe.communicate()
+    out = json.loads(out_bytes.decode().strip().splitlines()[-1])
+    out["errors"] += errors
     out["feedback_per_s"] = round(posted / took, 1)
     return out
 
@@ -225,8 +241,8 @@ def generate(spec: dict) -> dict:
         uvloop.install()
     except ImportError:
         pass
-    fn = {"open": open_loop, "closed": closed_loop, "health": health_during_feedback, "burst": burst,
-          "slow": slow_client}[spec.pop("scenario")]
+    fn = {"open": open_loop, "closed": closed_loop, "health": health_during_feedback, "probe": probe_health,
+          "burst": burst, "slow": slow_client}[spec.pop("scenario")]
     return asyncio.run(fn(**spec))
 
 
