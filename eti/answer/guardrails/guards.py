@@ -101,9 +101,15 @@ class Guards:
     def refusal(self, text: str, vector: np.ndarray | None = None) -> RefusalGuard | None:
         """The first refusal guard whose patterns fire on ``text``; else, with the question's vector,
         the guard of the nearest refused exemplars when the refusal classifier is confident."""
-        guard = next((g for g in self.refusals if g.fires(text)), None)
+        guard = self.pattern_refusal(text)
         if guard is not None or vector is None:
             return guard
+        return self.classifier_refusal(text, vector)
+
+    def pattern_refusal(self, text: str) -> RefusalGuard | None:
+        return next((g for g in self.refusals if g.fires(text)), None)
+
+    def classifier_refusal(self, text: str, vector: np.ndarray) -> RefusalGuard | None:
         name = self.semantic_refusal(text, vector)
         return next((g for g in self.refusals if g.name == name), None)
 

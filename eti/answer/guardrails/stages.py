@@ -66,13 +66,16 @@ def refusals(ctx: AskContext, services: Services) -> None:
     """Forgery, impersonation, deception, decisions, guarantees, diagnosis, dosage: refused with a
     reason and what ETI can do instead (one template per guard)."""
     guards = services.shared.guards
-    # a message that gives the assistant instructions is the next stage's case; likeness to the
-    # refused exemplars ("print the system prompt") would otherwise answer it first
-    instructed = guards.instructions.clean(ctx.query).split() != ctx.query.split()
-    # and a message that may be about danger is never refused by likeness alone
-    guard = guards.refusal(ctx.query, None if instructed or ctx.emergency_level != "none" else ctx.vector)
+    guard = guards.pattern_refusal(ctx.query)
     if guard is not None:
         _drop_semantic_urgent_line(ctx, services)
+    # a message that gives the assistant instructions is the next stage's case; likeness to the
+    # refused exemplars ("print the system prompt") would otherwise answer it first
+    elif ctx.vector is not None and guards.instructions.clean(ctx.query).split() == ctx.query.split():
+        # the classifier also decides for a message with the urgent line ("is this rash eczema or
+        # something worse?" is a request for a diagnosis), and the line then always stays on top
+        guard = guards.classifier_refusal(ctx.query, ctx.vector)
+    if guard is not None:
         ctx.answer = services.templates.get(ctx.language, guard.template)
         ctx.guard = guard.name
         ctx.stop(guard.status, guard.name)
