@@ -55,10 +55,12 @@ class Harness:
         return list(zip(got["documents"], got["metadatas"], strict=True))
 
     def search(self, query: str) -> list[str]:
-        """URLs of the chunks the serving lexical index finds for ``query``."""
+        """URLs of the chunks the serving lexical index finds for ``query`` (its top 20), sorted: which
+        chunks are found, not their order, which moves when another source's pages change the
+        corpus's word statistics."""
         reader = self.reader()
         ids = [i for i, _ in reader.lexical.search(query, 20)]
-        return [meta["url"] for _, meta in reader.dense.get(ids).values()]
+        return sorted(meta["url"] for _, meta in reader.dense.get(ids).values())
 
     def chunk_urls(self) -> set[str]:
         return {c.url for c in self.catalog.iter_chunks()}
