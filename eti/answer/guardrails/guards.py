@@ -110,16 +110,13 @@ class Guards:
         return next((g for g in self.refusals if g.fires(text)), None)
 
     def classifier_refusal(self, text: str, vector: np.ndarray) -> RefusalGuard | None:
-        name = self.semantic_refusal(text, vector)
-        return next((g for g in self.refusals if g.name == name), None)
-
-    def semantic_refusal(self, text: str, vector: np.ndarray) -> str | None:
-        """The guard name of the nearest refused exemplars, if the classifier's score is met."""
+        """The guard of the nearest refused exemplars, when the classifier's score meets the threshold."""
         if self.refusal_threshold is None or not self._harmful:
             return None
         if self.refusal_probability(text, vector) < self.refusal_threshold:
             return None
-        return self.bank.best_label(vector, self._harmful).split(":", 1)[1]
+        name = self.bank.best_label(vector, self._harmful).split(":", 1)[1]
+        return next((g for g in self.refusals if g.name == name), None)
 
     def refusal_probability(self, text: str, vector: np.ndarray) -> float:
         return self.refusal_model.probability(text, vector) if self.refusal_model is not None else 0.0

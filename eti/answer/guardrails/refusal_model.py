@@ -84,8 +84,7 @@ class RefusalModel:
     digest: str  # of the exemplar texts it was trained on
 
     def probability(self, text: str, vector: np.ndarray) -> float:
-        z = float(vector @ self.vector_weights) + float(lexical_features([text])[0] @ self.lexical_weights) + self.bias
-        return float(1.0 / (1.0 + np.exp(-z)))
+        return float(self.probabilities([text], np.asarray(vector)[None, :])[0])
 
     def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         z = vectors @ self.vector_weights + lexical_features(texts) @ self.lexical_weights + self.bias
