@@ -46,6 +46,7 @@ class ExemplarBank:
     labels: np.ndarray  # (n,) str
     vectors: np.ndarray  # (n, dim) float32, L2-normalised
     k: int = 3
+    texts: tuple[str, ...] = ()  # the exemplar messages, in the same order (the refusal classifier trains on them)
 
     @classmethod
     def build(cls, embedder: Embedder, cache_path: Path | None = None) -> ExemplarBank:
@@ -62,7 +63,7 @@ class ExemplarBank:
                     cache.close()
             else:
                 vectors = embedder.embed(texts, "query")
-        return cls(np.array([lbl for lbl, _ in pairs]), np.asarray(vectors, dtype=np.float32))
+        return cls(np.array([lbl for lbl, _ in pairs]), np.asarray(vectors, dtype=np.float32), texts=tuple(texts))
 
     @staticmethod
     def _shipped(embedder: Embedder, texts: list[str]) -> np.ndarray | None:

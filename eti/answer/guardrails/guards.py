@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from eti.answer.guardrails.emergency import EmergencyDetector, EmergencyThresholds
-from eti.answer.guardrails.exemplars import ExemplarBank, load_exemplars, texts_digest
+from eti.answer.guardrails.exemplars import ExemplarBank, texts_digest
 from eti.answer.guardrails.refusal_model import RefusalModel, TrainingSettings
 from eti.core import Status
 from eti.embed import Embedder
@@ -145,7 +145,7 @@ def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | 
 
 def build_refusal_model(spec: SemanticRefusalSpec, bank: ExemplarBank, embedder: Embedder) -> RefusalModel:
     """The shipped weights when they fit these exemplars and this embedder; else trained now."""
-    texts = [t for _, t in load_exemplars()]
+    texts = list(bank.texts)  # read once, by the bank
     digest = texts_digest(texts)
     model = RefusalModel.shipped(embedder.name, digest, bank.vectors.shape[1])
     if model is None:
