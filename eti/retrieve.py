@@ -56,6 +56,12 @@ class RetrievalConfig(BaseModel):
     lexical_prior_other_language: float = 0.5
     min_confidence: float = 0.5
     min_confidence_overview: float = 0.15  # an overview question ("hva har vi rett på?") is in the domain
+    # the domain check (answer/domain.py): below domain_outside a question is outside the sources
+    # whatever retrieval found; at or above domain_inside the lower floor min_confidence_inside applies
+    domain_outside: float = 0.0
+    domain_inside: float = 1.01
+    min_confidence_inside: float = 0.5
+    confidence_sure: float = 1.01  # retrieval this sure answers even a question the check puts outside
 
     @classmethod
     def load(cls) -> RetrievalConfig:

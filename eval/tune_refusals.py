@@ -79,8 +79,8 @@ def main() -> None:
     scores = np.zeros(len(texts))
     for k in range(args.folds):
         train, held = folds != k, folds == k
-        model = RefusalModel.train([t for t, m in zip(texts, train, strict=True) if m], vectors[train], labels[train].tolist(), "cv",
-                                   spec.semantic_refusal.training)
+        model = RefusalModel.train_on_exemplars([t for t, m in zip(texts, train, strict=True) if m], vectors[train],
+                                                labels[train].tolist(), "cv", spec.semantic_refusal.training)
         scores[held] = model.probabilities([t for t, m in zip(texts, held, strict=True) if m], vectors[held])
     pat = by_pattern(texts)
     ordinary = labels == "negative"

@@ -37,6 +37,7 @@ SUMMARY_CHARS = 160
 MAIN_CHARS = 590
 LINE_CHARS = 160
 ALSO_LINES = 2
+MIN_SHARE = 200  # the least budget a facet's section gets when a question asks for several
 SEMANTIC_WEIGHT = 1.5  # the passage closest in meaning to the question gets this much
 SEMANTIC_SPREAD = 0.06  # ... and one this much less similar (cosine) gets nothing
 OVERVIEW_LINES = 8
@@ -331,13 +332,16 @@ class Composer:
         opening = self._opening(primary, SUMMARY_CHARS)
         budget = MAIN_CHARS
         chosen: list[tuple[Passage, list[Block]]] = []
-        for p in self._ranked_passages(primary, topic, query_stems, hit_chunks, vector):
+        ranked = self._ranked_passages(primary, topic, query_stems, hit_chunks, vector)
+        shares = self._facet_shares(primary, topic, ranked)
+        for p in ranked:
             if budget < 90 or len(chosen) >= 3:
                 break
+            room = min(budget, shares.get(id(p), budget))
             if p is first:  # the summary comes first anyway; the rest of the introduction only if asked for
-                blocks = self._trim(self._after_opening(first, opening), budget, query_stems)
+                blocks = self._trim(self._after_opening(first, opening), room, query_stems)
             else:
-                blocks = self._trim(p.blocks, budget, query_stems)
+                blocks = self._trim(p.blocks, room, query_stems)
             if not blocks:
                 continue
             chosen.append((p, blocks))
@@ -360,6 +364,19 @@ class Composer:
         if lines:
             parts.append(f"**{self.templates.get(lang, 'also_relevant')}**\n" + "\n".join(lines))
         return parts
+
+    def _facet_shares(self, doc: _Doc, topic: Topic, ranked: list[Passage]) -> dict[int, int]:
+        """A question that asks two things ("what is it, and how do we apply?") gets both: the budget
+        is shared between the first section of each facet it names, so the first never takes it all."""
+        sections: list[Passage] = []
+        for facet in dict.fromkeys(topic.facets):
+            p = next((p for p in ranked if p is not doc.passages[0] and self.topics.section_facet(p.heading) == facet), None)
+            if p is not None and p not in sections:
+                sections.append(p)
+        if len(sections) < 2:
+            return {}
+        share = max(MIN_SHARE, MAIN_CHARS // len(sections))
+        return {id(p): share for p in sections}
 
     def _missing(self, doc: _Doc, topic: Topic, lang: str, cite) -> str:
         """One fixed phrase when the question asks for a fact the document does not hold."""

