@@ -23,7 +23,9 @@ class Theme(BaseModel):
                                             "others in it")
     questions: int = Field(description="Questions (answers recorded) in the theme")
     conversations: int = Field(description="Distinct conversations the questions came from (at least k)")
-    reasons: dict[str, int] = Field(description="Why they went unanswered (low_confidence, nothing_to_compose, "
+    reasons: dict[str, int] = Field(description="Why they went unanswered (low_confidence, outside_sources: the "
+                                                "domain check put the question outside what the sources cover, "
+                                                "nothing_to_compose, "
                                                 "all_outdated: only outdated sources), in conversations; reasons "
                                                 "held by fewer than k conversations are left out")
     languages: dict[str, int] = Field(description="Conversations per question language (at least k each)")
