@@ -52,10 +52,11 @@ def _with_compounds(names: list[str]) -> list[str]:
 class TopicRecogniser:
     def __init__(self, schemes: dict[str, Scheme], names: Lexicon, context: Lexicon, facets: Lexicon,
                  facet_heads: dict[str, list[re.Pattern]], asks: Lexicon,
-                 evidence: dict[str, re.Pattern]):
+                 evidence: dict[str, re.Pattern], continues: Lexicon | None = None):
         self.schemes, self._names, self._context = schemes, names, context
         self._facets, self.facet_heads = facets, facet_heads
         self._asks, self._evidence = asks, evidence
+        self._continues = continues or Lexicon.build({})
 
     @classmethod
     def load(cls) -> TopicRecogniser:
@@ -72,7 +73,9 @@ class TopicRecogniser:
         heads = {name: [re.compile(p, re.I) for p in spec["headings"]] for name, spec in f["facets"].items()}
         asks = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps] for name, spec in f["asks"].items()})
         evidence = {name: re.compile(spec["evidence"], re.I) for name, spec in f["asks"].items()}
-        return cls(schemes, names, context, facets, heads, asks, evidence)
+        fu = yaml.safe_load(resources.files("eti.data").joinpath("followup.yaml").read_text(encoding="utf-8"))
+        continues = Lexicon.build(fu["continues"])  # one entry per language
+        return cls(schemes, names, context, facets, heads, asks, evidence, continues)
 
     def schemes_in(self, text: str, names_only: bool = False) -> list[str]:
         """Scheme ids named in ``text``, the one with the longest name first; context words
@@ -120,6 +123,12 @@ class TopicRecogniser:
         # ourselves?"); an overview question starts fresh even without one
         return Topic(schemes, facet, named, facets, elliptic=not schemes and facet != "overview",
                      asked_fact=self.asked_fact(text))
+
+    def leans_on_previous(self, text: str, language: str) -> bool:
+        """Has the turn a word of its language that refers back or continues ("det", "og …", "what
+        about")? Each language's own words only: Somali "kan" is Norwegian "can"."""
+        found = self._continues.find(text)
+        return language in found if language in self._continues.phrases else bool(found)
 
     def section_facet(self, heading: str) -> str | None:
         """The facet a source's section heading stands for ("Slik søker du" -> apply), if any."""
