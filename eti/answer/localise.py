@@ -15,15 +15,21 @@ from eti.answer.context import AskContext
 _CITE = re.compile(r"\[(\d+)\]")
 
 
+def language_notice(language: str, templates) -> str:
+    """The notice on top of an answer in ``language`` (none for bokmål and nynorsk): the sources are
+    Norwegian, and how to get an interpreter; in English where the language has no text of its own."""
+    if language in ("nb", "nn"):
+        return ""
+    return templates.get(language if templates.has(language, "language_notice") else "en", "language_notice")
+
+
 def localise(ctx: AskContext, services) -> None:
     if not ctx.answer:
         return
     if ctx.language == "nn":
         _to_nynorsk(ctx, services)
-    elif ctx.language != "nb" and services.templates.has(ctx.language, "language_notice"):
-        ctx.notices.append(services.templates.get(ctx.language, "language_notice"))
-    elif ctx.language != "nb":
-        ctx.notices.append(services.templates.get("en", "language_notice"))
+    elif notice := language_notice(ctx.language, services.templates):
+        ctx.notices.append(notice)
 
 
 def _to_nynorsk(ctx: AskContext, services) -> None:

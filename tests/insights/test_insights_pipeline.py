@@ -100,7 +100,8 @@ def test_the_report_shows_the_unanswered_themes_with_their_medoid_and_size(repor
     assert passport[0]["conversations"] == 5 and passport[0]["questions"] == 5
     assert euro[0]["conversations"] == 5 and euro[0]["representative"] == EURO[0]  # asked twice: the medoid
     assert passport[0]["representative"] == PASSPORT[0]
-    assert passport[0]["reasons"] == {"low_confidence": 5} and passport[0]["languages"] == {"nb": 5}
+    # the domain check knows passports are outside what the sources cover
+    assert passport[0]["reasons"] == {"outside_sources": 5} and passport[0]["languages"] == {"nb": 5}
     assert "2 unanswered themes (conversations: 5, 5)" in stdout
 
     html = (out / "insights.html").read_text(encoding="utf-8")
