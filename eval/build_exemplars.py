@@ -22,7 +22,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # helper-written DEV batches of refused requests and their benign near-misses (eval/README.md)
-EXTRA_DEV = ("harmful_dev_extra.yaml", "harmful_dev_more.yaml", "harmful_dev_batch4.yaml")
+EXTRA_DEV = ("harmful_dev_extra.yaml", "harmful_dev_more.yaml", "harmful_dev_batch4.yaml", "harmful_dev_batch5.yaml")
 DOMAIN_DEV = "domain_dev.yaml"  # helper-written covered / uncovered questions for the domain check
 sys.path.insert(0, str(ROOT))
 
