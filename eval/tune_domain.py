@@ -6,7 +6,7 @@
 The domain check (eti/answer/domain.py) is trained on the exemplar bank. Here it is trained
 again with one fold of the bank held out, so every dev question gets a probability from a model
 that never saw it. For every dev question that should be answered or should get `no_answer` (the
-bank's dev split, and eval/domain_dev.yaml's covered and uncovered questions) retrieval runs once
+bank's dev split, and the covered and uncovered questions of eval/domain_dev*.yaml) retrieval runs once
 and the gate (eti/answer/confidence.py) is replayed for a grid of settings:
 
 - ``domain_outside``: below it, a question is outside the sources (`no_answer`, unless it names a
@@ -58,9 +58,10 @@ def main() -> None:
         if q.expected_status in ("answered", "no_answer") and q.kind not in ("emergency", "diagnosis", "followup"):
             questions.append((q.question, q.expected_status == "answered", q.municipality, "bank"))
     if args.split == "dev":
-        domain = yaml.safe_load((ROOT / "eval" / "domain_dev.yaml").read_text(encoding="utf-8"))
-        questions += [(m["text"], True, None, "domain") for m in domain["inside"]]
-        questions += [(m["text"], False, None, "domain") for m in domain["outside"]]
+        for name in ("domain_dev.yaml", "domain_dev_batch2.yaml"):
+            domain = yaml.safe_load((ROOT / "eval" / name).read_text(encoding="utf-8"))
+            questions += [(m["text"], True, None, "domain") for m in domain["inside"]]
+            questions += [(m["text"], False, None, "domain") for m in domain["outside"]]
 
     rows = []
     for text, answerable, municipality, source in questions:
