@@ -9,7 +9,7 @@ word pieces, trained on the exemplar bank's DEV questions:
 * inside: the ordinary rights questions (``negative``: the answerable questions of the bank's dev
   split and the safety set's benign and hard-negative messages), the benign near-misses of refused
   requests (``extra-negative``) and the domain set's own covered questions (``extra-domain-inside``,
-  eval/domain_dev.yaml, in all seven languages);
+  eval/domain_dev.yaml and eval/domain_dev_batch2.yaml, in all seven languages);
 * outside: ``extra-domain-outside``: questions a parent may well ask that no source covers
   (citizenship, passports, barnetrygd, opening hours of a library, the weather), and the bank's
   dev questions that expect ``no_answer``.
