@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from eti.answer.confidence import combine, features, names_a_found_scheme
+    from eti.answer.confidence import combine, decide, features, names_a_found_scheme
     from eti.answer.context import AskContext
     from eti.answer.domain import DomainModel
     from eti.answer.guardrails.exemplars import load_exemplars
@@ -74,7 +74,7 @@ def main() -> None:
         ctx.vector_text = ctx.query
         ctx.hits = services.retriever.search(ctx.query, ctx.filters, vector=ctx.vector).hits
         top, cov = features(ctx, services)
-        rows.append(dict(text=ctx.query, answerable=answerable, bank=source == "bank", language=ctx.language, top=top, cov=cov,
+        rows.append(dict(raw=text, text=ctx.query, answerable=answerable, bank=source == "bank", language=ctx.language, top=top, cov=cov,
                          named=names_a_found_scheme(ctx, services), overview=ctx.topic.facet == "overview",
                          vector=ctx.vector))
 
@@ -94,7 +94,7 @@ def main() -> None:
             keep = np.array([fold(t) != k for t in texts])
             model = DomainModel.train_on_exemplars([t for t, m in zip(texts, keep, strict=True) if m], vectors[keep],
                                                    [lbl for lbl, m in zip(labels, keep, strict=True) if m], "cv")
-            held = [i for i, r in enumerate(rows) if fold(r["text"]) == k]
+            held = [i for i, r in enumerate(rows) if fold(r["raw"]) == k]  # the bank holds the raw text
             if held:
                 probs[held] = model.probabilities([rows[i]["text"] for i in held],
                                                   np.stack([rows[i]["vector"] for i in held]))
@@ -107,14 +107,10 @@ def main() -> None:
         for r, p in zip(rows, probs, strict=True):
             if bank_only and not r["bank"]:
                 continue
-            conf = combine(r["top"], r["cov"], r["language"], base)
-            floor = floor_inside if p >= inside_t else base.min_confidence
-            if r["named"]:
-                ok = True
-            elif p < outside_t and conf < sure:
-                ok = False
-            else:
-                ok = conf >= floor or (r["overview"] and conf >= base.min_confidence_overview)
+            cfg = base.model_copy(update=dict(domain_outside=outside_t, domain_inside=inside_t,
+                                              min_confidence_inside=floor_inside, confidence_sure=sure))
+            conf = combine(r["top"], r["cov"], r["language"], cfg)
+            ok = decide(conf, float(p), r["named"], r["overview"], cfg).passes
             pos += r["answerable"]
             neg += not r["answerable"]
             kept += r["answerable"] and ok

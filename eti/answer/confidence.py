@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from eti.answer.context import AskContext
 from eti.answer.services import Services
@@ -88,6 +89,29 @@ def domain_probability(ctx: AskContext, services: Services) -> float | None:
     return model.probability(ctx.vector_text or ctx.query, ctx.vector)
 
 
+@dataclass(frozen=True)
+class GateDecision:
+    passes: bool
+    outside: bool  # the domain check put the question outside the sources
+    floor: float  # the confidence the question needed
+
+
+def decide(confidence: float, domain: float | None, named: bool, overview: bool, cfg: RetrievalConfig) -> GateDecision:
+    """The gate's decision from its inputs (eval/tune_domain.py replays this same function).
+
+    Outside the domain the check learnt (unless retrieval is sure: a deployment's own sources may
+    cover more than the cards it learnt from): no answer. Clearly inside: a lower floor. A scheme the
+    question names that retrieval found is answered; "hva har vi rett på?" is in the domain by its
+    own words."""
+    outside = domain is not None and domain < cfg.domain_outside and confidence < cfg.confidence_sure
+    floor = cfg.min_confidence_inside if domain is not None and domain >= cfg.domain_inside else cfg.min_confidence
+    if named:
+        return GateDecision(True, outside, floor)
+    if outside:
+        return GateDecision(False, True, floor)
+    return GateDecision(confidence >= floor or (overview and confidence >= cfg.min_confidence_overview), False, floor)
+
+
 def gate(ctx: AskContext, services: Services) -> None:
     """`no_answer` below the calibrated confidence, never a guess. The domain check moves the line:
     a question clearly outside the sources gets `no_answer` however close a page looks, and one
@@ -95,22 +119,12 @@ def gate(ctx: AskContext, services: Services) -> None:
     cfg = services.config
     ctx.confidence = score(ctx, services)
     ctx.domain = domain_probability(ctx, services)
-    # outside the domain the check learnt, unless retrieval is sure (a deployment's own sources may
-    # cover more than the cards it learnt from)
-    outside = ctx.domain is not None and ctx.domain < cfg.domain_outside and ctx.confidence < cfg.confidence_sure
-    inside = ctx.domain is not None and ctx.domain >= cfg.domain_inside
-    floor = cfg.min_confidence_inside if inside else cfg.min_confidence
     overview = ctx.topic is not None and ctx.topic.facet == "overview"
-    if names_a_found_scheme(ctx, services):
-        passes = True  # named and found: answered from that scheme
-    elif outside:
-        passes = False
-    else:  # "hva har vi rett på?" is in the domain by its own words
-        passes = ctx.confidence >= floor or (overview and ctx.confidence >= cfg.min_confidence_overview)
-    if passes:
-        ctx.confidence = max(ctx.confidence, min(floor, cfg.min_confidence))
+    decision = decide(ctx.confidence, ctx.domain, names_a_found_scheme(ctx, services), overview, cfg)
+    if decision.passes:
+        ctx.confidence = max(ctx.confidence, min(decision.floor, cfg.min_confidence))
         return
     key = "no_answer_municipal" if ctx.filters.municipality else "no_answer"
     ctx.answer = services.templates.get(ctx.language, key)
     ctx.hits = []
-    ctx.stop(Status.no_answer, "outside_sources" if outside else "low_confidence")
+    ctx.stop(Status.no_answer, "outside_sources" if decision.outside else "low_confidence")
