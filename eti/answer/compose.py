@@ -40,6 +40,9 @@ ALSO_LINES = 2
 MIN_SHARE = 200  # the least budget a facet's section gets when a question asks for several
 SEMANTIC_WEIGHT = 1.5  # the passage closest in meaning to the question gets this much
 SEMANTIC_SPREAD = 0.06  # ... and one this much less similar (cosine) gets nothing
+FACET_EVIDENCE = 0.5  # a passage that says what the facet asks (a number of days, a time limit), whatever its heading
+INTRO_PENALTY = 0.5  # the rest of the introduction, when the question names a facet other than "what"
+REPEAT_SHARE = 0.6  # a sentence whose words are this much already shown says nothing new
 OVERVIEW_LINES = 8
 OVERVIEW_PER_SECTOR = 3
 OVERVIEW_FOUND = 5  # an overview keeps at least this many of retrieval's schemes before the core ones
@@ -117,15 +120,17 @@ class Composer:
         card = self.topics.scheme_of_card(doc.hit.chunk.doc_id)
         return card in wanted or bool(wanted & set(self.topics.schemes_in(doc.title)))
 
-    def _primary(self, docs: list[_Doc], topic: Topic) -> _Doc:
+    def _primary(self, docs: list[_Doc], topic: Topic, query: str = "") -> _Doc:
         """Retrieval's best current document, unless the question names a scheme that document is not
-        about and another top document is."""
+        about and another top document is. A top card whose scheme the question points at too (by a
+        context word: "bil" next to the name "rullestol") stays."""
         current = [d for d in docs[:5] if not d.hit.outdated] or docs[:1]
         top = current[0]
         facet_doc = self._with_facet_section(current[:3], topic)
         if facet_doc is not None:
             return facet_doc
-        if not topic.schemes or self._about(top, topic):
+        top_scheme = self.topics.scheme_of_card(top.hit.chunk.doc_id)
+        if not topic.schemes or self._about(top, topic) or (top_scheme and top_scheme in self.topics.mentioned(query)):
             return top
         return next((d for d in current if self._about(d, topic)), top)
 
@@ -180,8 +185,12 @@ class Composer:
                 score += SEMANTIC_WEIGHT * max(0.0, 1.0 - (best_sim - sim) / SEMANTIC_SPREAD)
             if topic.asked_fact and self.topics.holds(topic.asked_fact, p.text):
                 score += 0.6
+            elif topic.facet_named and self.topics.answers_facet(topic.facet, p.text):
+                score += FACET_EVIDENCE
             if DANGLING.match(p.sentences[0] if p.sentences else ""):
                 score -= 0.6
+            if first and topic.facet_named and topic.facet != "what":
+                score -= INTRO_PENALTY  # the opening is shown anyway; the rest of the introduction is not what was asked
             scored.append((score, p))
         scored.sort(key=lambda sp: -sp[0])
         return [p for _, p in scored]
@@ -242,6 +251,8 @@ class Composer:
             keep.update(unit)
             used += cost
         if not keep:  # not even one unit fits: the first sentences of the first paragraph
+            if not blocks[0].is_list and blocks[0].lines[-1].rstrip().endswith(":"):
+                return []  # a lead-in ("Statsforvalteren har flere roller:") without its list says nothing
             first = split_text(blocks[0].lines[0])
             kept, used = [], 0
             for s in first:
@@ -262,21 +273,26 @@ class Composer:
                 out.append(Block(lines, b.is_list))
         return out
 
-    @staticmethod
-    def _after_opening(first: Passage, opening: list[Block]) -> list[Block]:
-        """The introduction's blocks after the sentences the opening already shows."""
+    def _after_opening(self, first: Passage, opening: list[Block]) -> list[Block]:
+        """The introduction's blocks after the sentences the opening already shows, and without a
+        sentence that only says again what is shown ("Ordningen het tidligere omsorgslønn …" twice)."""
         shown = {s for b in opening for s in b.sentences}
+        said = {w for s in shown for w in self.analyzer(s)}
         out = []
         for b in first.blocks:
             if b.is_list:
                 out.append(b)
                 continue
-            rest = [s for s in b.sentences if s not in shown]
+            rest = [s for s in b.sentences if s not in shown and not self._repeats(s, said)]
             while rest and DANGLING.match(rest[0]):  # nothing before it is shown to lean on
                 rest.pop(0)
             if rest:
                 out.append(Block([" ".join(rest)], False))
         return out
+
+    def _repeats(self, sentence: str, said: set[str]) -> bool:
+        words = set(self.analyzer(sentence))
+        return bool(words) and len(words & said) / len(words) >= REPEAT_SHARE
 
     def _opening(self, doc: _Doc, budget: int = SUMMARY_CHARS) -> list[Block]:
         """The document's first sentences: what the scheme is."""
@@ -325,7 +341,7 @@ class Composer:
 
     def _answer(self, docs: list[_Doc], topic: Topic, lang: str, query: str, cite, hits: list[Hit],
                 vector=None) -> list[str]:
-        primary = self._primary(docs, topic)
+        primary = self._primary(docs, topic, query)
         query_stems = set(self.analyzer(query))
         hit_chunks = {h.chunk.id: i for i, h in enumerate(hits)}
         first = primary.passages[0]

@@ -52,11 +52,13 @@ def _with_compounds(names: list[str]) -> list[str]:
 class TopicRecogniser:
     def __init__(self, schemes: dict[str, Scheme], names: Lexicon, context: Lexicon, facets: Lexicon,
                  facet_heads: dict[str, list[re.Pattern]], asks: Lexicon,
-                 evidence: dict[str, re.Pattern], continues: Lexicon | None = None):
+                 evidence: dict[str, re.Pattern], continues: Lexicon | None = None,
+                 facet_evidence: dict[str, re.Pattern] | None = None):
         self.schemes, self._names, self._context = schemes, names, context
         self._facets, self.facet_heads = facets, facet_heads
         self._asks, self._evidence = asks, evidence
         self._continues = continues or Lexicon.build({})
+        self._facet_evidence = facet_evidence or {}
 
     @classmethod
     def load(cls) -> TopicRecogniser:
@@ -65,17 +67,19 @@ class TopicRecogniser:
                                s["names"][0].rstrip("*"),
                                bool(s.get("core", False)))
                    for sid, s in data["schemes"].items()}
-        names = Lexicon.build({sid: _with_compounds(s["names"]) for sid, s in data["schemes"].items()})
+        names = Lexicon.build({sid: _with_compounds(s["names"]) for sid, s in data["schemes"].items()}, fuzzy_prefixes=True)
         context = Lexicon.build({sid: s.get("context", []) for sid, s in data["schemes"].items()})
         f = yaml.safe_load(resources.files("eti.data").joinpath("facets.yaml").read_text(encoding="utf-8"))
         facets = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps]
                                 for name, spec in f["facets"].items()})
         heads = {name: [re.compile(p, re.I) for p in spec["headings"]] for name, spec in f["facets"].items()}
+        facet_evidence = {name: re.compile(spec["evidence"], re.I) for name, spec in f["facets"].items()
+                          if spec.get("evidence")}
         asks = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps] for name, spec in f["asks"].items()})
         evidence = {name: re.compile(spec["evidence"], re.I) for name, spec in f["asks"].items()}
         fu = yaml.safe_load(resources.files("eti.data").joinpath("followup.yaml").read_text(encoding="utf-8"))
         continues = Lexicon.build(fu["continues"])  # one entry per language
-        return cls(schemes, names, context, facets, heads, asks, evidence, continues)
+        return cls(schemes, names, context, facets, heads, asks, evidence, continues, facet_evidence)
 
     def schemes_in(self, text: str, names_only: bool = False) -> list[str]:
         """Scheme ids named in ``text``, the one with the longest name first; context words
@@ -84,6 +88,10 @@ class TopicRecogniser:
         if not found and not names_only:
             found = self._context.find(text)
         return sorted(found, key=lambda sid: -max(len(p) for p in found[sid]))
+
+    def mentioned(self, text: str) -> set[str]:
+        """Every scheme ``text`` points at, by a name or a context word ("bil")."""
+        return set(self._names.find(text)) | set(self._context.find(text))
 
     def label(self, scheme_id: str) -> str:
         return self.schemes[scheme_id].label
@@ -129,6 +137,12 @@ class TopicRecogniser:
         about")? Each language's own words only: Somali "kan" is Norwegian "can"."""
         found = self._continues.find(text)
         return language in found if language in self._continues.phrases else bool(found)
+
+    def answers_facet(self, facet: str, text: str) -> bool:
+        """Does ``text`` say what the facet asks for, whatever its heading (a number of days or a price
+        for "how much"; a time limit for the deadline)? Facets without evidence: never."""
+        pattern = self._facet_evidence.get(facet)
+        return bool(pattern and pattern.search(text))
 
     def section_facet(self, heading: str) -> str | None:
         """The facet a source's section heading stands for ("Slik søker du" -> apply), if any."""

@@ -56,6 +56,15 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
         if retrievers != ["hybrid"] or modes != ["default"]:
             console.print("[yellow]--api: ablations need the in-process runner; running the server's own mode only")
 
+    # the bank's must-mention terms are bokmål; a nynorsk answer is matched on their nynorsk form too
+    translator = None
+    if services is not None:
+        translator = services.shared.translator
+    elif settings is not None:
+        from eti.answer.translate import build_translator
+
+        translator = build_translator(settings.translator, settings.translation_memory_path)
+    term_forms = runner.nynorsk_forms(translator)
     judge_model = None if judge is False else _judge(settings, services)
     if judge and judge_model is None:
         raise ValueError("--judge needs ETI_JUDGE_BASE_URL and ETI_JUDGE_MODEL (or ETI_LLM_*)")
@@ -79,7 +88,7 @@ def run_eval(*, settings, questions_file: Path, out_dir: Path, api: str | None, 
                 target = runner.ApiTarget(api)
             rows = runner.as_dicts(runner.run(questions, target, analyzer,
                                               on_done=lambda i, t=task: progress.update(t, completed=i),
-                                              judge=judge_model))
+                                              judge=judge_model, term_forms=term_forms))
             report["configs"].append({
                 "name": name, "retriever": retriever, "mode": mode, "summary": aggregate.summarise(rows),
                 "by_kind": aggregate.breakdown(rows, "kind"), "by_sector": aggregate.breakdown(rows, "sectors"),

@@ -60,11 +60,14 @@ def ndcg_at(marks: list[str | None], relevant: list[str], k: int = 10) -> float:
     return dcg / ideal if ideal else 0.0
 
 
-def must_mention(answer: str, terms: list[str]) -> float | None:
+def must_mention(answer: str, terms: list[str], forms: dict[str, list[str]] | None = None) -> float | None:
+    """The share of ``terms`` the answer says. ``forms`` gives a term's other written forms: the bank
+    writes its terms in bokmål, and a nynorsk answer says "4 veker" for "4 uker"."""
     if not terms:
         return None
     low = answer.lower()
-    return sum(1 for t in terms if t.lower() in low) / len(terms)
+    forms = forms or {}
+    return sum(1 for t in terms if any(f.lower() in low for f in (t, *forms.get(t, [])))) / len(terms)
 
 
 def sector_coverage(cited_sectors: set[str], expected: list[str]) -> float | None:

@@ -206,7 +206,23 @@ def _support(sentence: str, source: str, analyzer) -> bool:
     return len(words & set(analyzer(source))) / len(words) >= 0.5
 
 
-def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResult:
+def nynorsk_forms(translator) -> Callable[[Question], dict[str, list[str]]]:
+    """A question's must-mention terms as nynorsk too, for the questions asked in nynorsk (their answers
+    are nynorsk; the bank writes its terms in bokmål). No translator: no other forms."""
+    def forms(q: Question) -> dict[str, list[str]]:
+        if translator is None or q.lang != "nn":
+            return {}
+        out = {}
+        for t in q.must_mention:
+            done = translator.translate(t)
+            if done and done.strip().lower() != t.lower():
+                out[t] = [done.strip()]
+        return out
+    return forms
+
+
+def evaluate_question(q: Question, target, analyzer, judge=None,
+                      term_forms: Callable[[Question], dict[str, list[str]]] | None = None) -> QuestionResult:
     from eti.answer.verdicts import VerdictRules
     from eti.pii import find_personal_data, leaks, redact
 
@@ -249,7 +265,7 @@ def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResu
             r.outdated_ok = not marks or marks[0] not in q.outdated
         if q.kind == "partial":
             r.honest = M.says_missing(a.answer)
-        r.must_mention = M.must_mention(a.answer, q.must_mention)
+        r.must_mention = M.must_mention(a.answer, q.must_mention, term_forms(q) if term_forms else None)
         r.sector_coverage = M.sector_coverage({c["sector"] for c in a.citations}, q.sectors)
         by_n = {c["n"]: c for c in a.citations}
         sentences = M.cited_sentences(a.answer)
@@ -273,10 +289,10 @@ def evaluate_question(q: Question, target, analyzer, judge=None) -> QuestionResu
 
 
 def run(questions: list[Question], target, analyzer, on_done: Callable[[int], None] | None = None,
-        judge=None) -> list[QuestionResult]:
+        judge=None, term_forms: Callable[[Question], dict[str, list[str]]] | None = None) -> list[QuestionResult]:
     results = []
     for i, q in enumerate(questions, start=1):
-        results.append(evaluate_question(q, target, analyzer, judge))
+        results.append(evaluate_question(q, target, analyzer, judge, term_forms))
         if on_done:
             on_done(i)
     return results

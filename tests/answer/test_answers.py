@@ -357,7 +357,47 @@ def test_an_announced_list_is_kept_from_its_start_and_separate_points_are_picked
     assert any(b.lines[-1].endswith("områdene:") for b in kept if not b.is_list)
     tiny = trim(blocks, 120, stems)
     assert not any(line.endswith(":") for b in tiny for line in b.lines), tiny  # no list: no lead-in
+    roles = [Block(["Kontoret har tre oppgaver:"], False),
+             Block(["Det behandler klager på vedtak fra kommunen om tjenester til barn med store behov.",
+                    "Det fører tilsyn med helsehjelp og kan ta opp saker der noe kan ha gått galt."], True)]
+    assert trim(roles, 60, stems) == []  # not even the list's first item fits: no lone lead-in either
     tips = [Block(["Satsene endres hvert år.", "Du kan søke begge.", "Reiser til sykehus dekkes av pasientreiser."],
                   True)]
     picked = trim(tips, 60, set(services.composer.analyzer("dekkes reiser til sykehus?")))
     assert picked[0].lines == ["Reiser til sykehus dekkes av pasientreiser."]
+
+
+def test_a_scheme_name_written_with_one_typo_is_recognised_but_not_in_the_safety_lexicons(services):
+    """ "avlastnig" is avlastning for the topic (names are typo-tolerant, prefixes too); the safety
+    lexicons keep their prefixes exact, so a typo near a symptom word raises no extra alarm."""
+    from eti.answer.guardrails.lexicon import Lexicon
+
+    topics = services.shared.topics
+    assert topics.recognise("avlastnig for barn uten diagnose?").schemes[:1] == ["avlastning"]
+    assert topics.recognise("hjelpestonad for barn med astma").schemes[:1] == ["hjelpestonad"]
+    assert not topics.recognise("hva er avlat?").schemes  # short words stay exact
+    assert Lexicon.build({"x": ["avlastning*"]}).find("avlastnig") == {}
+    assert Lexicon.build({"x": ["avlastning*"]}, fuzzy_prefixes=True).find("avlastnig") == {"x": ["avlastning"]}
+
+
+def test_a_how_many_question_ranks_the_section_with_the_number_first_whatever_its_heading(services):
+    """The omsorgspenger card has no "Hvor mye" section; the number of days is under "Hvem kan få det?",
+    and that section, not "Hva er det?", leads the answer to a how-many question."""
+    composer, topics = services.composer, services.shared.topics
+    assert topics.answers_facet("amount", "Hver forelder har 10 dager per år.")
+    assert topics.answers_facet("deadline", "Du må søke innen seks måneder.")
+    assert not topics.answers_facet("amount", "Kontakt kommunen.") and not topics.answers_facet("who", "10 dager")
+    question = "Hvor mange omsorgsdager får man i året?"
+    hits = services.retriever.search(question, k=8).hits
+    doc = next(d for d in composer._docs(hits) if d.hit.chunk.doc_id == "kort:omsorgspenger")
+    topic = topics.recognise(question)
+    ranked = composer._ranked_passages(doc, topic, set(composer.analyzer(question)), {}, None)
+    sections = [p.heading for p in ranked if p is not doc.passages[0]]
+    assert sections[0] == "Hvem kan få det?", sections
+
+
+def test_a_top_card_the_question_points_at_is_not_swapped_for_a_name_it_also_says(services):
+    """ "rullestol" names hjelpemidler, but the question asks about a car: the car card stays first."""
+    ctx = answer("Gutten vår bruker rullestol. Finnes det støtte til bil?", services)
+    assert ctx.status.value == "answered"
+    assert ctx.citations[0].doc_id == "kort:stonad-til-bil", ctx.citations[0]

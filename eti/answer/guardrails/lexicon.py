@@ -69,8 +69,8 @@ class _Token:
     def matches(self, word: str, fuzzy: set[str]) -> bool:
         if self.kind == "exact":
             return word == self.text or self.text in fuzzy
-        if self.kind == "prefix":
-            return word.startswith(self.text)
+        if self.kind == "prefix":  # in a lexicon built with fuzzy prefixes, the bare stem may carry one typo
+            return word.startswith(self.text) or self.text in fuzzy
         if self.kind == "suffix":
             return word.endswith(self.text)
         return self.text in word
@@ -106,7 +106,9 @@ class Lexicon:
     _open_first: list[tuple[str, tuple[_Token, ...]]] = field(default_factory=list)  # first word a pattern
 
     @classmethod
-    def build(cls, named: dict[str, list[str]]) -> Lexicon:
+    def build(cls, named: dict[str, list[str]], fuzzy_prefixes: bool = False) -> Lexicon:
+        """``fuzzy_prefixes``: a ``word*`` of seven letters or more also matches the bare word written with
+        one typo ("avlastnig" for "avlastning*"); for names, not for the safety lexicons."""
         lex = cls()
         for name, phrases in named.items():
             parsed = [p for p in (_parse(ph) for ph in phrases) if p and p[0].kind != "gap"]
@@ -117,7 +119,7 @@ class Lexicon:
                 else:
                     lex._open_first.append((name, tokens))
                 for t in tokens:
-                    if t.kind == "exact" and len(t.text) >= FUZZY_MIN:
+                    if (t.kind == "exact" or (fuzzy_prefixes and t.kind == "prefix")) and len(t.text) >= FUZZY_MIN:
                         lex._fuzzy[t.text].add(t.text)
                         for d in _deletions(t.text):
                             lex._fuzzy[d].add(t.text)
