@@ -44,6 +44,7 @@ FACET_EVIDENCE = 0.5  # a passage that says what the facet asks (a number of day
 INTRO_PENALTY = 0.5  # the rest of the introduction, when the question names a facet other than "what"
 REPEAT_SHARE = 0.6  # a sentence whose words are this much already shown says nothing new
 OVERVIEW_LINES = 8
+OVERVIEW_LINE_CHARS = 200  # an overview line's sentence: what the scheme gives, said once
 OVERVIEW_PER_SECTOR = 3
 OVERVIEW_FOUND = 5  # an overview keeps at least this many of retrieval's schemes before the core ones
 # a deadline or an amount: facts that belong under their own scheme, never in a pointer line
@@ -51,6 +52,10 @@ _FACTS = re.compile(r"\b\d+\s*(uker|veker|weeks|måneder|månader|months|dager|d
 # a sentence that leans on the one before it ("Dette gjelder…", "2) Du kan…")
 DANGLING = re.compile(r"^(dette|disse|denne|den|slik|derfor|også|òg|i tillegg|her|samme|dei|de fleste av dem|"
                       r"this|these|that|such|therefore|also|in addition|\d+\)|[a-h]\))(\s|$)", re.I)
+
+
+# a sentence that points back at one before it anywhere ("… skal ta noe av dette ansvaret"): never a line
+ANAPHOR = re.compile(r"\b(dette|disse|denne|dei|slike|this|these|such)\s+\w+", re.I)
 
 
 @dataclass
@@ -488,12 +493,23 @@ class Composer:
                 out.append(doc)  # a card whose opening says nothing on its own is left out
         return out
 
+    def _with_coordinator(self, ordered: list[_Doc], core: list[_Doc]) -> list[_Doc]:
+        """The coordinator's line (schemes.yaml `coordinates`), who helps with all the rest, in place of
+        the last line when it is not there yet."""
+        have = {self._scheme_of(d) for d in ordered}
+        wanted = [d for d in core if self.topics.schemes.get(self._scheme_of(d) or "") is not None
+                  and self.topics.schemes[self._scheme_of(d)].coordinates and self._scheme_of(d) not in have]
+        if not wanted:
+            return ordered
+        return [*ordered[:OVERVIEW_LINES - 1], wanted[0]]
+
     def _line_sentence(self, d: _Doc) -> str:
         """What a scheme gives, in one of its opening sentences: the first that names it (by a word of
         its title), else the first that stands on its own; never one that leans on the sentence before."""
         if d.line is not None:  # worked out once per document and request
             return d.line
-        candidates = [s for s in d.passages[0].sentences[:3] if not DANGLING.match(s) and len(s) <= LINE_CHARS + 10]
+        candidates = [s for s in d.passages[0].sentences[:3]
+                      if not DANGLING.match(s) and not ANAPHOR.search(s) and len(s) <= OVERVIEW_LINE_CHARS]
         title = set(self.analyzer(d.title))
         naming = [s for s in candidates if title & set(self.analyzer(s))]
         d.line = (naming or candidates or [""])[0]
@@ -524,6 +540,7 @@ class Composer:
                 break
             limit -= 1
         ordered += missing[:OVERVIEW_LINES - len(ordered)]
+        ordered = self._with_coordinator(ordered, core)
         ordered = self._by_sector(ordered)
         known = {id(d.hit) for d in docs}
         lines, fetched = [], []

@@ -26,7 +26,8 @@ class Scheme:
     who_decides: str
     overview: bool
     label: str
-    core: bool = False  # listed by every overview answer, after the schemes retrieval found  # the scheme's first name, as carried into a follow-up's query
+    core: bool = False  # listed by every overview answer, after the schemes retrieval found
+    coordinates: bool = False  # the one who helps a family get the whole picture: every overview has its line
 
 
 @dataclass
@@ -65,7 +66,7 @@ class TopicRecogniser:
         data = yaml.safe_load(resources.files("eti.data").joinpath("schemes.yaml").read_text(encoding="utf-8"))
         schemes = {sid: Scheme(sid, s["card"], s["sector"], s["who_decides"], bool(s["overview"]),
                                s["names"][0].rstrip("*"),
-                               bool(s.get("core", False)))
+                               bool(s.get("core", False)), bool(s.get("coordinates", False)))
                    for sid, s in data["schemes"].items()}
         names = Lexicon.build({sid: _with_compounds(s["names"]) for sid, s in data["schemes"].items()}, fuzzy_prefixes=True)
         context = Lexicon.build({sid: s.get("context", []) for sid, s in data["schemes"].items()})
