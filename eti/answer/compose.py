@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from eti.answer.context import AskContext, Citation
+from eti.answer.glossary import Glossary
 from eti.answer.passages import Block, DocumentLoader, Passage
 from eti.answer.templates import Templates
 from eti.answer.topics import Topic, TopicRecogniser
@@ -42,6 +43,7 @@ SEMANTIC_WEIGHT = 1.5  # the passage closest in meaning to the question gets thi
 SEMANTIC_SPREAD = 0.06  # ... and one this much less similar (cosine) gets nothing
 FACET_EVIDENCE = 0.5  # a passage that says what the facet asks (a number of days, a time limit), whatever its heading
 INTRO_PENALTY = 0.5  # the rest of the introduction, when the question names a facet other than "what"
+COMPOUND_MIN = 5  # a question word this long also counts as the first part of a compound in the source
 REPEAT_SHARE = 0.6  # a sentence whose words are this much already shown says nothing new
 OVERVIEW_LINES = 8
 OVERVIEW_LINE_CHARS = 200  # an overview line's sentence: what the scheme gives, said once
@@ -76,9 +78,10 @@ def compose(ctx: AskContext, services) -> None:
 
 class Composer:
     def __init__(self, loader: DocumentLoader, analyzer: Analyzer, templates: Templates,
-                 instructions: InstructionFilter, topics: TopicRecogniser):
+                 instructions: InstructionFilter, topics: TopicRecogniser, glossary: Glossary | None = None):
         self.loader, self.analyzer, self.templates = loader, analyzer, templates
         self.instructions, self.topics = instructions, topics
+        self.glossary = glossary or Glossary()
         self._cleaned: OrderedDict[str, list[Passage]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -157,9 +160,16 @@ class Composer:
         return None
 
     def _overlap(self, text: str, query_stems: set[str]) -> float:
+        """The share of the question's words ``text`` says; a word also counts as the first part of a
+        compound ("skatte" in "skattepliktig", "søknad" in "søknadsfristen")."""
         if not query_stems:
             return 0.0
-        return len(set(self.analyzer(text)) & query_stems) / len(query_stems)
+        words = set(self.analyzer(text))
+        found = query_stems & words
+        if COMPOUND_MIN:
+            longer = [w for w in words if len(w) > COMPOUND_MIN]
+            found |= {q for q in query_stems - found if len(q) >= COMPOUND_MIN and any(w.startswith(q) for w in longer)}
+        return len(found) / len(query_stems)
 
     def _ranked_passages(self, doc: _Doc, topic: Topic, query_stems: set[str], hit_chunks: dict[str, int],
                          vector=None) -> list[Passage]:
@@ -336,7 +346,8 @@ class Composer:
             parts, fetched = self._overview(docs, lang, cite, ctx.filters, ctx.vector)
             ctx.hits = [*ctx.hits, *fetched]  # a core scheme's card fetched by id is a hit like the others
         else:
-            parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits, ctx.vector)
+            parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits, ctx.vector,
+                                 self.glossary.norwegian(ctx.query, ctx.language))
         ctx.answer = "\n\n".join(p for p in parts if p).strip()
         ctx.citations = sorted(citations.values(), key=lambda c: c.n)
 
@@ -345,9 +356,10 @@ class Composer:
         return f"{text} {marker}" if text else ""
 
     def _answer(self, docs: list[_Doc], topic: Topic, lang: str, query: str, cite, hits: list[Hit],
-                vector=None) -> list[str]:
+                vector=None, norwegian: list[str] | None = None) -> list[str]:
+        """``norwegian``: the sources' words for what a question in another language asks (glossary)."""
         primary = self._primary(docs, topic, query)
-        query_stems = set(self.analyzer(query))
+        query_stems = set(self.analyzer(" ".join([query, *(norwegian or [])])))
         hit_chunks = {h.chunk.id: i for i, h in enumerate(hits)}
         first = primary.passages[0]
         opening = self._opening(primary, SUMMARY_CHARS)

@@ -19,6 +19,7 @@ from pathlib import Path
 from eti.answer.compose import Composer
 from eti.answer.conversations import ConversationStore, build_conversation_store
 from eti.answer.domain import DomainModel
+from eti.answer.glossary import Glossary
 from eti.answer.guardrails.guards import Guards, build_guards, load_guard_spec
 from eti.answer.language import LanguageIdentifier
 from eti.answer.passages import DocumentLoader
@@ -48,6 +49,7 @@ class Shared:
     translator: Translator | None = None  # bokmål -> nynorsk; None: nynorsk questions get bokmål
     verdicts: VerdictRules = dataclasses.field(default_factory=VerdictRules.load)
     domain: DomainModel | None = None  # is a question about what the sources cover (answer/domain.py)
+    glossary: Glossary = dataclasses.field(default_factory=Glossary.load)  # other languages -> the sources' words
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None = None,
@@ -87,7 +89,7 @@ class Services:
     def for_index(cls, shared: Shared, reader: IndexReader) -> Services:
         retriever = Retriever(reader, shared.embedder)
         composer = Composer(DocumentLoader(reader), reader.lexical.analyzer, shared.templates,
-                            shared.guards.instructions, shared.topics)
+                            shared.guards.instructions, shared.topics, shared.glossary)
         return cls(shared, retriever, composer)
 
     def with_index(self, reader: IndexReader) -> Services:
