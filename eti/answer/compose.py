@@ -346,8 +346,8 @@ class Composer:
             parts, fetched = self._overview(docs, lang, cite, ctx.filters, ctx.vector)
             ctx.hits = [*ctx.hits, *fetched]  # a core scheme's card fetched by id is a hit like the others
         else:
-            parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits, ctx.vector,
-                                 self.glossary.norwegian(ctx.query, ctx.language))
+            norwegian = None if ctx.language in ("nb", "nn") else self.glossary.norwegian(ctx.query, ctx.language)
+            parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits, ctx.vector, norwegian)
         ctx.answer = "\n\n".join(p for p in parts if p).strip()
         ctx.citations = sorted(citations.values(), key=lambda c: c.n)
 
@@ -359,7 +359,7 @@ class Composer:
                 vector=None, norwegian: list[str] | None = None) -> list[str]:
         """``norwegian``: the sources' words for what a question in another language asks (glossary)."""
         primary = self._primary(docs, topic, query)
-        query_stems = set(self.analyzer(" ".join([query, *(norwegian or [])])))
+        query_stems = self.question_words(query, norwegian, primary.passages)
         hit_chunks = {h.chunk.id: i for i, h in enumerate(hits)}
         first = primary.passages[0]
         opening = self._opening(primary, SUMMARY_CHARS)
@@ -397,6 +397,16 @@ class Composer:
         if lines:
             parts.append(f"**{self.templates.get(lang, 'also_relevant')}**\n" + "\n".join(lines))
         return parts
+
+    def question_words(self, query: str, norwegian: list[str] | None, passages: list[Passage]) -> set[str]:
+        """The question's words (stemmed) that can match the source. A question in another language
+        (``norwegian`` given) counts the glossary's Norwegian words and those of its own words the
+        document uses (names: "avlastning", "BPA"); its other words match nothing and only dilute."""
+        words = set(self.analyzer(query))
+        if norwegian is None:
+            return words
+        used = {w for p in passages for w in self.analyzer(f"{p.heading} {p.text}")}
+        return set(self.analyzer(" ".join(norwegian))) | (words & used)
 
     def _facet_shares(self, doc: _Doc, topic: Topic, ranked: list[Passage]) -> dict[int, int]:
         """A question that asks two things ("what is it, and how do we apply?") gets both: the budget

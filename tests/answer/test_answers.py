@@ -401,3 +401,31 @@ def test_a_top_card_the_question_points_at_is_not_swapped_for_a_name_it_also_say
     ctx = answer("Gutten vår bruker rullestol. Finnes det støtte til bil?", services)
     assert ctx.status.value == "answered"
     assert ctx.citations[0].doc_id == "kort:stonad-til-bil", ctx.citations[0]
+
+
+def test_the_glossary_gives_a_question_in_another_language_the_sources_words(services):
+    """An English, Polish or Arabic question shares no words with the Norwegian sources; the glossary
+    names the Norwegian words for what it asks, and Norwegian itself needs none."""
+    glossary = services.shared.glossary
+    assert {"klage", "frist"} <= set(glossary.norwegian("What is the deadline to appeal the decision?", "en"))
+    assert "avlastning" in glossary.norwegian("Jak dostać opiekę wytchnieniową dla syna?", "pl") or \
+        "søknad" in glossary.norwegian("Jak złożyć wniosek?", "pl")
+    assert "sykehus" in glossary.norwegian("كم تكلفة الرحلة إلى المستشفى؟", "ar")
+    assert glossary.norwegian("Hva er fristen for å klage?", "nb") == []
+    assert glossary.norwegian("Thank you, that was helpful.", "en") == []
+
+
+def test_an_english_question_keeps_the_point_that_answers_it_when_a_section_is_cut(services):
+    """Cut to one point, a list of tips keeps the one about cost for "is it free of charge?", because the
+    glossary turns "free" into the word the source uses; without it, English words match nothing."""
+    from eti.answer.passages import Block
+
+    composer, glossary = services.composer, services.shared.glossary
+    tips = [Block(["Det tar ofte tid å finne en avlaster, så søk tidlig.",
+                   "Kommunen skal se hele familien, også søsken.",
+                   "Tjenesten er gratis, og kommunen kan ikke kreve egenandel."], True)]
+    question = "Is it free of charge?"
+    plain = set(composer.analyzer(question))
+    bridged = composer.question_words(question, glossary.norwegian(question, "en"), [])
+    assert composer._trim(tips, 70, bridged)[0].lines == ["Tjenesten er gratis, og kommunen kan ikke kreve egenandel."]
+    assert composer._trim(tips, 70, plain)[0].lines != composer._trim(tips, 70, bridged)[0].lines
