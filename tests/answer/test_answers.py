@@ -378,6 +378,9 @@ def test_a_scheme_name_written_with_one_typo_is_recognised_but_not_in_the_safety
     assert not topics.recognise("hva er avlat?").schemes  # short words stay exact
     assert Lexicon.build({"x": ["avlastning*"]}).find("avlastnig") == {}
     assert Lexicon.build({"x": ["avlastning*"]}, fuzzy_prefixes=True).find("avlastnig") == {"x": ["avlastning"]}
+    # an exact word of the same lexicon does not make its prefix typo-tolerant there
+    assert Lexicon.build({"x": ["avlastning"], "y": ["avlastning* ~ natt"]}).find("avlastnig om natt") == \
+        {"x": ["avlastning"]}
 
 
 def test_a_how_many_question_ranks_the_section_with_the_number_first_whatever_its_heading(services):

@@ -63,13 +63,15 @@ def _one_edit(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # exact | prefix | suffix | contains | gap
+    kind: str  # exact | prefix | fuzzy-prefix | suffix | contains | gap
     text: str = ""
 
     def matches(self, word: str, fuzzy: set[str]) -> bool:
         if self.kind == "exact":
             return word == self.text or self.text in fuzzy
-        if self.kind == "prefix":  # in a lexicon built with fuzzy prefixes, the bare stem may carry one typo
+        if self.kind == "prefix":
+            return word.startswith(self.text)
+        if self.kind == "fuzzy-prefix":  # a lexicon built with fuzzy prefixes: the bare stem may carry one typo
             return word.startswith(self.text) or self.text in fuzzy
         if self.kind == "suffix":
             return word.endswith(self.text)
@@ -112,6 +114,9 @@ class Lexicon:
         lex = cls()
         for name, phrases in named.items():
             parsed = [p for p in (_parse(ph) for ph in phrases) if p and p[0].kind != "gap"]
+            if fuzzy_prefixes:
+                parsed = [tuple(_Token("fuzzy-prefix", t.text) if t.kind == "prefix" and len(t.text) >= FUZZY_MIN
+                                else t for t in p) for p in parsed]
             lex.phrases[name] = parsed
             for tokens in parsed:
                 if tokens[0].kind == "exact":
@@ -119,7 +124,7 @@ class Lexicon:
                 else:
                     lex._open_first.append((name, tokens))
                 for t in tokens:
-                    if (t.kind == "exact" or (fuzzy_prefixes and t.kind == "prefix")) and len(t.text) >= FUZZY_MIN:
+                    if t.kind in ("exact", "fuzzy-prefix") and len(t.text) >= FUZZY_MIN:
                         lex._fuzzy[t.text].add(t.text)
                         for d in _deletions(t.text):
                             lex._fuzzy[d].add(t.text)
