@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -44,6 +45,7 @@ SEMANTIC_SPREAD = 0.06  # ... and one this much less similar (cosine) gets nothi
 FACET_EVIDENCE = 0.5  # a passage that says what the facet asks (a number of days, a time limit), whatever its heading
 INTRO_PENALTY = 0.5  # the rest of the introduction, when the question names a facet other than "what"
 COMPOUND_MIN = 5  # a question word this long also counts as the first part of a compound in the source
+TRIM_EVIDENCE = 0.5  # a sentence or item that says what the facet asks, when a passage is trimmed
 REPEAT_SHARE = 0.6  # a sentence whose words are this much already shown says nothing new
 OVERVIEW_LINES = 8
 OVERVIEW_LINE_CHARS = 200  # an overview line's sentence: what the scheme gives, said once
@@ -187,7 +189,9 @@ class Composer:
             first = p is doc.passages[0]
             facet = None if first else self.topics.section_facet(p.heading)  # the first heading is the title
             score = 1.5 * self._overlap(f"{p.heading} {p.text}", query_stems)
-            if facet is not None and facet == topic.facet:
+            # a question that names no facet is a "what" question by default: the introduction and the
+            # "Hva er det?" section are equally likely to answer it, so the heading alone decides nothing
+            if facet is not None and facet == topic.facet and (topic.facet_named or facet != "what"):
                 score += 1.0
             elif facet is not None and facet in named:
                 score += 0.7
@@ -211,78 +215,105 @@ class Composer:
         return [p for _, p in scored]
 
     # -- trimming -------------------------------------------------------------------------------
-    def _trim(self, blocks: list[Block], budget: int, query_stems: set[str] | None = None) -> list[Block]:
-        """A passage within ``budget``: whole when it fits; otherwise the paragraphs and lists that say
-        most of what was asked, kept in the source's order, and never half a sentence. A list that a
-        lead-in announces ("Nav gir bare grunnstønad til disse områdene:") is kept with it, whole or
-        from its start for as many items as fit, never as a pick of its shorter items; a list of
-        separate points ("Godt å vite") gives the points that answer the question. A lead-in whose
-        list is left out is left out too."""
+    def _trim(self, blocks: list[Block], budget: int, query_stems: set[str] | None = None,
+              evidence: Callable[[str], bool] | None = None) -> list[Block]:
+        """A passage within ``budget``: whole when it fits; otherwise the sentences, paragraphs and list
+        items that say most of what was asked (its words, or what its facet asks for: ``evidence``),
+        kept in the source's order, and never half a sentence. A sentence that leans on the one before
+        it ("Dette gjelder …") comes with it. A list that a lead-in announces ("Nav gir bare grunnstønad
+        til disse områdene:") is kept with it, whole or from its start for as many items as fit, never
+        as a pick of its shorter items; a list of separate points ("Godt å vite") gives the points that
+        answer the question. A lead-in whose list is left out is left out too."""
         if sum(len(b) for b in blocks) <= budget:
             return blocks
         stems = query_stems or set()
-        # units: a paragraph line, or a list together with the lead-in line that introduces it
-        units: list[list[tuple[int, int]]] = []
+        # a piece is (block, line, sentence): a list item is one piece, a paragraph line one per sentence
+        pieces: dict[tuple[int, int, int], str] = {}
         for bi, b in enumerate(blocks):
-            prev = blocks[bi - 1] if bi > 0 else None
-            lead = [(bi - 1, len(prev.lines) - 1)] if b.is_list and prev and not prev.is_list and \
-                prev.lines[-1].rstrip().endswith(":") else []
-            if lead:  # what the lead-in announces ("Den viser:", "disse områdene:") comes whole
-                if units and units[-1] == lead:
-                    units.pop()
-                units.append(lead + [(bi, li) for li in range(len(b.lines))])
-            else:  # a paragraph's lines, or a list of separate points ("Godt å vite"): one by one
-                units.extend([(bi, li)] for li in range(len(b.lines)))
+            for li, line in enumerate(b.lines):
+                for si, part in enumerate([line] if b.is_list else (split_text(line) or [line])):
+                    pieces[(bi, li, si)] = part
+        line_of = {(bi, li): [k for k in pieces if k[:2] == (bi, li)] for bi, li, _ in pieces}
 
-        def text_of(unit: list[tuple[int, int]]) -> str:
-            return " ".join(blocks[bi].lines[li] for bi, li in unit)
+        def units(by_sentence: bool) -> list[list[tuple[int, int, int]]]:
+            """A paragraph line (or, ``by_sentence``, a sentence with the ones that lean on it), a list
+            item, or a list together with the lead-in line that announces it ("Den viser:")."""
+            out: list[list[tuple[int, int, int]]] = []
+            for bi, b in enumerate(blocks):
+                prev = blocks[bi - 1] if bi > 0 else None
+                if b.is_list and prev and not prev.is_list and prev.lines[-1].rstrip().endswith(":"):
+                    lead = line_of[(bi - 1, len(prev.lines) - 1)]
+                    if out and out[-1][-1] == lead[-1]:
+                        lead = out.pop()
+                    elif by_sentence:
+                        lead = lead[-1:]
+                    out.append(lead + [(bi, li, 0) for li in range(len(b.lines))])
+                    continue
+                for li in range(len(b.lines)):
+                    if b.is_list or not by_sentence:
+                        out.append(line_of[(bi, li)])
+                        continue
+                    for k in line_of[(bi, li)]:
+                        if k[2] > 0 and DANGLING.match(pieces[k]) and out:
+                            out[-1].append(k)  # "Dette gjelder …" is never shown without what it leans on
+                        else:
+                            out.append([k])
+            return out
 
-        def value(unit: list[tuple[int, int]]) -> float:
-            bi, li = unit[0]
-            return self._overlap(text_of(unit), stems) + (0.2 if bi == 0 and li == 0 else 0.0) - 0.01 * bi
+        def value(unit: list[tuple[int, int, int]]) -> float:
+            text = " ".join(pieces[k] for k in unit)
+            v = self._overlap(text, stems) + (0.2 if unit[0] == (0, 0, 0) else 0.0) - 0.01 * unit[0][0]
+            if evidence is not None and evidence(text):
+                v += TRIM_EVIDENCE
+            return v
 
-        keep: set[tuple[int, int]] = set()
+        def cost_of(k: tuple[int, int, int]) -> int:
+            return len(pieces[k]) + (3 if k[2] == 0 else 1)
+
+        def leans_on_nothing(k: tuple[int, int, int]) -> bool:
+            """A paragraph's first sentence that leans on the passage before it, which is not shown."""
+            bi, li, si = k
+            return (not blocks[bi].is_list and si == 0 and bool(DANGLING.match(pieces[k]))
+                    and not any(j[:2] == ((bi, li - 1) if li else (bi - 1, len(blocks[bi - 1].lines) - 1))
+                                for j in keep) and (bi, li) != (0, 0))
+
+        keep: set[tuple[int, int, int]] = set()
         used = 0
-        for unit in sorted(units, key=value, reverse=True):
-            cost = sum(len(blocks[bi].lines[li]) + 3 for bi, li in unit)
-            if len(unit) > 1 and used + cost > budget:  # a lead-in and its list's first items, two at least
-                part, part_cost = [], 0
-                for bj, lj in unit:
-                    c = len(blocks[bj].lines[lj]) + 3
-                    if used + part_cost + c > budget:
-                        break
-                    part.append((bj, lj))
-                    part_cost += c
-                if sum(1 for bj, _ in part if blocks[bj].is_list) >= 2:
-                    keep.update(part)
-                    used += part_cost
-                continue
-            if used + cost > budget:
-                continue
-            first_bi, first_li = unit[0]
-            if (not blocks[first_bi].is_list and DANGLING.match(blocks[first_bi].lines[first_li])
-                    and first_bi > 0 and (first_bi - 1, 0) not in keep):
-                continue
-            keep.update(unit)
-            used += cost
-        if not keep:  # not even one unit fits: the first sentences of the first paragraph
-            if not blocks[0].is_list and blocks[0].lines[-1].rstrip().endswith(":"):
-                return []  # a lead-in ("Statsforvalteren har flere roller:") without its list says nothing
-            first = split_text(blocks[0].lines[0])
-            kept, used = [], 0
-            for s in first:
-                if used + len(s) + 1 > budget:
-                    break
-                kept.append(s)
-                used += len(s) + 1
-            return [Block([" ".join(kept)], blocks[0].is_list)] if kept else []
+        # whole paragraphs and items first; then, in what room is left, sentences of the paragraphs
+        # that did not fit whole
+        for by_sentence in (False, True):
+            for unit in sorted(units(by_sentence), key=value, reverse=True):
+                if any(k in keep for k in unit):
+                    continue
+                cost = sum(cost_of(k) for k in unit)
+                is_list_unit = any(blocks[k[0]].is_list for k in unit)
+                if is_list_unit and len(unit) > 1 and used + cost > budget:  # a lead-in and two items at least
+                    part, part_cost = [], 0
+                    for k in unit:
+                        c = cost_of(k)
+                        if used + part_cost + c > budget:
+                            break
+                        part.append(k)
+                        part_cost += c
+                    if sum(1 for k in part if blocks[k[0]].is_list) >= 2:
+                        keep.update(part)
+                        used += part_cost
+                    continue
+                if used + cost > budget or leans_on_nothing(unit[0]):
+                    continue
+                keep.update(unit)
+                used += cost
+        if not keep:
+            return []
         out: list[Block] = []
         for bi, b in enumerate(blocks):
-            lines = [line for li, line in enumerate(b.lines) if (bi, li) in keep]
-            list_kept = bi + 1 < len(blocks) and blocks[bi + 1].is_list and any(
-                (bi + 1, li) in keep for li in range(len(blocks[bi + 1].lines)))
-            if not b.is_list and lines and lines[-1] == b.lines[-1] and lines[-1].rstrip().endswith(":") \
-                    and not list_kept:
+            lines = []
+            for li in range(len(b.lines)):
+                kept = [pieces[k] for k in sorted(pieces) if k[0] == bi and k[1] == li and k in keep]
+                if kept:
+                    lines.append(" ".join(kept))
+            list_kept = bi + 1 < len(blocks) and blocks[bi + 1].is_list and any(k[0] == bi + 1 for k in keep)
+            if not b.is_list and lines and lines[-1].rstrip().endswith(":") and not list_kept:
                 lines = lines[:-1]  # a lead-in whose list is not shown introduces nothing
             if lines:
                 out.append(Block(lines, b.is_list))
@@ -367,14 +398,15 @@ class Composer:
         chosen: list[tuple[Passage, list[Block]]] = []
         ranked = self._ranked_passages(primary, topic, query_stems, hit_chunks, vector)
         shares = self._facet_shares(primary, topic, ranked)
+        evidence = self._evidence(topic)
         for p in ranked:
             if budget < 90 or len(chosen) >= 3:
                 break
             room = min(budget, shares.get(id(p), budget))
             if p is first:  # the summary comes first anyway; the rest of the introduction only if asked for
-                blocks = self._trim(self._after_opening(first, opening), room, query_stems)
+                blocks = self._trim(self._after_opening(first, opening), room, query_stems, evidence)
             else:
-                blocks = self._trim(p.blocks, room, query_stems)
+                blocks = self._trim(p.blocks, room, query_stems, evidence)
             if not blocks:
                 continue
             chosen.append((p, blocks))
@@ -397,6 +429,14 @@ class Composer:
         if lines:
             parts.append(f"**{self.templates.get(lang, 'also_relevant')}**\n" + "\n".join(lines))
         return parts
+
+    def _evidence(self, topic: Topic) -> Callable[[str], bool] | None:
+        """What says the fact or facet asked for ("4 uker" for a deadline), for trimming."""
+        if topic.asked_fact:
+            return lambda text: self.topics.holds(topic.asked_fact, text)
+        if topic.facet_named:
+            return lambda text: self.topics.answers_facet(topic.facet, text)
+        return None
 
     def question_words(self, query: str, norwegian: list[str] | None, passages: list[Passage]) -> set[str]:
         """The question's words (stemmed) that can match the source. A question in another language

@@ -432,3 +432,53 @@ def test_an_english_question_keeps_the_point_that_answers_it_when_a_section_is_c
     bridged = composer.question_words(question, glossary.norwegian(question, "en"), [])
     assert composer._trim(tips, 70, bridged)[0].lines == ["Tjenesten er gratis, og kommunen kan ikke kreve egenandel."]
     assert composer._trim(tips, 70, plain)[0].lines != composer._trim(tips, 70, bridged)[0].lines
+
+
+def test_a_cut_list_keeps_the_step_that_says_the_deadline_asked_for(services):
+    """ "pasientreise søknadsfrist": the time limit is the fourth of five steps; cut to fit, the steps
+    shown include it, because it says what a deadline question asks ("seks måneder")."""
+    from eti.answer.passages import Block
+
+    composer, topics = services.composer, services.shared.topics
+    steps = [Block(["Reis til behandlingen selv, og ta vare på kvitteringer for bompenger, parkering og billetter.",
+                    "Søk digitalt på helsenorge.no. Du kan også sende papirskjema.",
+                    "Søker du for barn over 12 år, må du legge ved oppmøtebekreftelse.",
+                    "Søk senest seks måneder etter reisen.",
+                    "Trenger du drosje, må behandleren bestille på forhånd."], True)]
+    question = "pasientreise søknadsfrist"
+    stems = set(composer.analyzer(question))
+    kept = composer._trim(steps, 200, stems, composer._evidence(topics.recognise(question)))
+    assert "Søk senest seks måneder etter reisen." in kept[0].lines, kept
+    assert composer._evidence(topics.recognise("pasientreiser")) is None  # no facet asked: no evidence
+
+
+def test_a_long_paragraph_is_cut_at_sentences_and_a_sentence_that_leans_back_keeps_its_antecedent(services):
+    """A paragraph too long for the room gives the sentences that answer, in the source's order; a
+    sentence that opens with "Dette" is never shown without the one it points back to."""
+    from eti.answer.passages import Block
+
+    composer = services.composer
+    text = ("Riktige hjelpemidler kan gjøre hverdagen lettere for barnet og for familien. "
+            "Det kan være rullestol, spesialstol, seng eller kommunikasjonsutstyr. "
+            "Hjelpemidlene lånes gratis fra Nav. Dette gjelder så lenge barnet trenger dem.")
+    block = [Block([text], False)]
+    stems = set(composer.analyzer("låner man hjelpemidler gratis av nav?"))
+    kept = composer._trim(block, 110, stems)
+    shown = " ".join(kept[0].lines)
+    assert "Hjelpemidlene lånes gratis fra Nav. Dette gjelder så lenge barnet trenger dem." in shown, shown
+    assert len(shown) <= 110
+    alone = composer._trim([Block([text], False)], 60, stems)  # no room for both: neither half alone
+    assert not any(line.startswith("Dette") for b in alone for line in b.lines), alone
+
+
+def test_a_question_that_names_no_facet_is_answered_from_the_introduction_when_it_says_most(services):
+    """ "Er palliasjon bare for livets slutt?" names no facet; the card's introduction, which says the
+    care can last for years, is not pushed aside by the "Hva er det?" heading alone."""
+    composer, topics = services.composer, services.shared.topics
+    question = "Legen nevnte palliativt team. Er palliasjon bare for livets slutt?"
+    topic = topics.recognise(question)
+    assert not topic.facet_named
+    hits = services.retriever.search(question, k=8).hits
+    doc = next(d for d in composer._docs(hits) if d.hit.chunk.doc_id == "kort:barnepalliasjon")
+    ranked = composer._ranked_passages(doc, topic, set(composer.analyzer(question)), {}, None)
+    assert ranked[0] is doc.passages[0], [p.heading for p in ranked]
