@@ -374,7 +374,9 @@ class Composer:
             return f"[{citations[c.id].n}]"
 
         if topic.facet == "overview":
-            parts, fetched = self._overview(docs, lang, cite, ctx.filters, ctx.vector)
+            norwegian = None if ctx.language in ("nb", "nn") else self.glossary.norwegian(ctx.query, ctx.language)
+            pointed = self.topics.needed(" ".join([ctx.query, *(norwegian or [])]))
+            parts, fetched = self._overview(docs, lang, cite, ctx.filters, ctx.vector, pointed)
             ctx.hits = [*ctx.hits, *fetched]  # a core scheme's card fetched by id is a hit like the others
         else:
             norwegian = None if ctx.language in ("nb", "nn") else self.glossary.norwegian(ctx.query, ctx.language)
@@ -535,9 +537,13 @@ class Composer:
             iter(self.topics.schemes_in(d.title, names_only=True)), None)
 
     def _core_docs(self, docs: list[_Doc], have: set[str], filters: Filters, vector) -> list[_Doc]:
-        """A document for each core scheme (schemes.yaml `core`) that none of ``have`` is: a retrieved
-        one first, else its card fetched by id, when the filters allow it."""
-        wanted = [s for s in self.topics.schemes.values() if s.core and s.id not in have]
+        """A document for each core scheme (schemes.yaml `core`) that none of ``have`` is."""
+        return self._scheme_docs(docs, [s for s in self.topics.schemes.values() if s.core and s.id not in have],
+                                 filters, vector)
+
+    def _scheme_docs(self, docs: list[_Doc], wanted, filters: Filters, vector) -> list[_Doc]:
+        """A document for each of the ``wanted`` schemes: a retrieved one first, else its card fetched by
+        id, when the filters allow it."""
         found = {self._scheme_of(d): d for d in reversed(docs) if not d.hit.outdated and self._line_sentence(d)}
         source = next((d.hit.chunk.source_id for d in docs if self.topics.scheme_of_card(d.hit.chunk.doc_id)), None)
         out = []
@@ -578,9 +584,17 @@ class Composer:
         return d.line
 
     def _overview(self, docs: list[_Doc], lang: str, cite, filters: Filters | None = None,
-                  vector=None) -> tuple[list[str], list[Hit]]:
+                  vector=None, pointed: set[str] | None = None) -> tuple[list[str], list[Hit]]:
         """One line per relevant scheme across the sectors: what it gives, and its link (the citation);
-        with the hits of the core schemes' cards fetched for it."""
+        with the hits of the cards fetched for it. The schemes the question points at (``pointed``: by
+        name, or by a need they serve: "utslitt", "rullestol") come first, fetched when not retrieved;
+        then retrieval's; then the core schemes."""
+        pointed = pointed or set()
+        retrieved = [d.hit for d in docs]
+        wanted = [s for sid, s in self.topics.schemes.items() if sid in pointed and s.overview]
+        docs = [*docs, *[d for d in self._scheme_docs(docs, wanted, filters or Filters(), vector)
+                         if all(d.hit is not e.hit for e in docs)]]
+        docs.sort(key=lambda d: self._scheme_of(d) not in pointed)  # stable: retrieval's order within
         picked: list[_Doc] = []
         seen: set[str] = set()  # one line per scheme (its card or a site's page about it), else per title
         for d in docs:
@@ -604,7 +618,7 @@ class Composer:
         ordered += missing[:OVERVIEW_LINES - len(ordered)]
         ordered = self._with_coordinator(ordered, core)
         ordered = self._by_sector(ordered)
-        known = {id(d.hit) for d in docs}
+        known = {id(h) for h in retrieved}
         lines, fetched = [], []
         for d in ordered:
             sentence = self._line_sentence(d)

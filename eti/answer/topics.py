@@ -54,8 +54,9 @@ class TopicRecogniser:
     def __init__(self, schemes: dict[str, Scheme], names: Lexicon, context: Lexicon, facets: Lexicon,
                  facet_heads: dict[str, list[re.Pattern]], asks: Lexicon,
                  evidence: dict[str, re.Pattern], continues: Lexicon | None = None,
-                 facet_evidence: dict[str, re.Pattern] | None = None):
+                 facet_evidence: dict[str, re.Pattern] | None = None, needs: Lexicon | None = None):
         self.schemes, self._names, self._context = schemes, names, context
+        self._needs = needs or Lexicon.build({})
         self._facets, self.facet_heads = facets, facet_heads
         self._asks, self._evidence = asks, evidence
         self._continues = continues or Lexicon.build({})
@@ -70,6 +71,7 @@ class TopicRecogniser:
                    for sid, s in data["schemes"].items()}
         names = Lexicon.build({sid: _with_compounds(s["names"]) for sid, s in data["schemes"].items()}, fuzzy_prefixes=True)
         context = Lexicon.build({sid: s.get("context", []) for sid, s in data["schemes"].items()})
+        needs = Lexicon.build({sid: s.get("needs", []) for sid, s in data["schemes"].items()})
         f = yaml.safe_load(resources.files("eti.data").joinpath("facets.yaml").read_text(encoding="utf-8"))
         facets = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps]
                                 for name, spec in f["facets"].items()})
@@ -80,7 +82,7 @@ class TopicRecogniser:
         evidence = {name: re.compile(spec["evidence"], re.I) for name, spec in f["asks"].items()}
         fu = yaml.safe_load(resources.files("eti.data").joinpath("followup.yaml").read_text(encoding="utf-8"))
         continues = Lexicon.build(fu["continues"])  # one entry per language
-        return cls(schemes, names, context, facets, heads, asks, evidence, continues, facet_evidence)
+        return cls(schemes, names, context, facets, heads, asks, evidence, continues, facet_evidence, needs)
 
     def schemes_in(self, text: str, names_only: bool = False) -> list[str]:
         """Scheme ids named in ``text``, the one with the longest name first; context words
@@ -93,6 +95,11 @@ class TopicRecogniser:
     def mentioned(self, text: str) -> set[str]:
         """Every scheme ``text`` points at, by a name or a context word ("bil")."""
         return set(self._names.find(text)) | set(self._context.find(text))
+
+    def needed(self, text: str) -> set[str]:
+        """Every scheme ``text`` points at by a name, a context word, or a need it serves ("utslitt" for
+        avlastning, "rullestol" for hjelpemidler): what an overview lists first."""
+        return self.mentioned(text) | set(self._needs.find(text))
 
     def label(self, scheme_id: str) -> str:
         return self.schemes[scheme_id].label

@@ -482,3 +482,16 @@ def test_a_question_that_names_no_facet_is_answered_from_the_introduction_when_i
     doc = next(d for d in composer._docs(hits) if d.hit.chunk.doc_id == "kort:barnepalliasjon")
     ranked = composer._ranked_passages(doc, topic, set(composer.analyzer(question)), {}, None)
     assert ranked[0] is doc.passages[0], [p.heading for p in ranked]
+
+
+def test_an_overview_lists_first_the_schemes_the_familys_needs_point_at(services):
+    """No scheme is named, but the needs are: a special bed (hjelpemidler), lasting extra costs
+    (grunnstønad) and a son with no friends to go out with (støttekontakt). Each gets its line."""
+    topics = services.shared.topics
+    question = "Gutten trenger en spesialseng, han har ingen venner å være med på fritiden, og vi har store ekstra utgifter. Hva har vi krav på?"
+    assert {"hjelpemidler", "grunnstonad", "stottekontakt"} <= topics.needed(question)
+    assert topics.needed("Hva har vi krav på?") == set()
+    ctx = answer(question, services)
+    assert ctx.status.value == "answered" and ctx.topic.facet == "overview"
+    cited = {c.doc_id for c in ctx.citations}
+    assert {"kort:hjelpemidler", "kort:grunnstonad", "kort:stottekontakt"} <= cited, cited
