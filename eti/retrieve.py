@@ -227,8 +227,11 @@ class Retriever:
 
     # -- search -------------------------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, mode: Mode = "hybrid",
-               k: int | None = None, vector: np.ndarray | None = None) -> Retrieval:
-        """The top ``k`` hits for ``query``; ``vector`` is its embedding when the caller already has it."""
+               k: int | None = None, vector: np.ndarray | None = None,
+               lexical_terms: list[str] | None = None) -> Retrieval:
+        """The top ``k`` hits for ``query``; ``vector`` is its embedding when the caller already has it.
+        ``lexical_terms``: more words for the lexical side only (the sources' Norwegian words for what a
+        question in another language asks; the dense side reads the question itself)."""
         f = filters or Filters()
         cfg = self.config
         k = k or cfg.max_hits
@@ -237,6 +240,8 @@ class Retriever:
         qvec = vector if vector is not None else self.embedder.embed([query], "query")[0]
         timings["embed"] = (time.perf_counter() - t) * 1000
         expanded = expand_query(query, self.synonyms)
+        if lexical_terms:
+            expanded = f"{expanded} {' '.join(lexical_terms)}"
         mask = self._mask(f)  # sector, source and language filters (the municipality boosts, below)
 
         dense: list[tuple[str, float]] = []

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from eti.answer.confidence import combine, features
+    from eti.answer.confidence import combine, features, retrieve
     from eti.answer.context import AskContext
     from eti.answer.services import Services
     from eti.evaluate.questions import load_questions
@@ -42,7 +42,7 @@ def main() -> None:
         ctx = AskContext(question=q.question, redacted=redaction.text, query=redaction.searchable,
                          language=services.shared.languages.detect(redaction.searchable),
                          filters=Filters(municipality=q.municipality))
-        ctx.hits = services.retriever.search(ctx.query, ctx.filters).hits
+        retrieve(ctx, services)  # the pipeline's own retrieval stage
         rows.append((q.expected_status == "answered", ctx.language, *features(ctx, services), q.id))
 
     base = services.config

@@ -32,10 +32,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "eval"))
 
 
 def main() -> None:
-    from eti.answer.confidence import combine, decide, features, names_a_found_scheme
+    from build_exemplars import DOMAIN_DEV
+
+    from eti.answer.confidence import combine, decide, features, names_a_found_scheme, retrieve
     from eti.answer.context import AskContext
     from eti.answer.domain import DomainModel
     from eti.answer.guardrails.exemplars import load_exemplars
@@ -58,7 +61,7 @@ def main() -> None:
         if q.expected_status in ("answered", "no_answer") and q.kind not in ("emergency", "diagnosis", "followup"):
             questions.append((q.question, q.expected_status == "answered", q.municipality, "bank"))
     if args.split == "dev":
-        for name in ("domain_dev.yaml", "domain_dev_batch2.yaml"):
+        for name in DOMAIN_DEV:
             domain = yaml.safe_load((ROOT / "eval" / name).read_text(encoding="utf-8"))
             questions += [(m["text"], True, None, "domain") for m in domain["inside"]]
             questions += [(m["text"], False, None, "domain") for m in domain["outside"]]
@@ -72,7 +75,7 @@ def main() -> None:
         ctx.topic = topics.recognise(ctx.query)
         ctx.vector = embedder.embed([ctx.query], "query")[0]
         ctx.vector_text = ctx.query
-        ctx.hits = services.retriever.search(ctx.query, ctx.filters, vector=ctx.vector).hits
+        retrieve(ctx, services)  # the pipeline's own retrieval stage
         top, cov = features(ctx, services)
         rows.append(dict(raw=text, text=ctx.query, answerable=answerable, bank=source == "bank", language=ctx.language, top=top, cov=cov,
                          named=names_a_found_scheme(ctx, services), overview=ctx.topic.facet == "overview",

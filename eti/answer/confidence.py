@@ -15,10 +15,19 @@ def retrieve(ctx: AskContext, services: Services) -> None:
     t = time.perf_counter()
     vector = ctx.vector if ctx.vector is not None and ctx.vector_text == ctx.query else None
     k = services.config.overview_hits if ctx.topic is not None and ctx.topic.facet == "overview" else None
-    result = services.retriever.search(ctx.query, ctx.filters, ctx.retriever_mode, k=k, vector=vector)
+    result = services.retriever.search(ctx.query, ctx.filters, ctx.retriever_mode, k=k, vector=vector,
+                                       lexical_terms=lexical_terms(ctx, services))
     ctx.hits = result.hits
     ctx.timings_ms.update({f"retrieve_{k}": v for k, v in result.timings_ms.items()})
     ctx.timings_ms["retrieve"] = (time.perf_counter() - t) * 1000
+
+
+def lexical_terms(ctx: AskContext, services: Services) -> list[str]:
+    """The sources' Norwegian words for what a question in another language asks (the glossary), for
+    lexical retrieval: its own words share none with the sources. Norwegian questions need none."""
+    if ctx.language in ("nb", "nn"):
+        return []
+    return services.shared.glossary.norwegian(ctx.query, ctx.language)
 
 
 def lexical_coverage(ctx: AskContext, services: Services) -> float:

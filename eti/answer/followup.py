@@ -34,7 +34,8 @@ def points_elsewhere(ctx: AskContext, services: Services, previous: str) -> bool
     if topics.leans_on_previous(ctx.query, ctx.language):
         return False
     vector = ctx.vector if ctx.vector is not None and ctx.vector_text == ctx.query else None
-    alone = replace(ctx, hits=services.retriever.search(ctx.query, ctx.filters, ctx.retriever_mode, vector=vector).hits)
+    alone = replace(ctx, hits=services.retriever.search(ctx.query, ctx.filters, ctx.retriever_mode, vector=vector,
+                                                         lexical_terms=confidence.lexical_terms(ctx, services)).hits)
     schemes = {topics.scheme_of_card(h.chunk.doc_id) for h in alone.hits[:2]}
     if len(alone.hits) < 2 or len(schemes) != 1 or None in schemes or previous in schemes:
         return False

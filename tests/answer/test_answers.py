@@ -495,3 +495,21 @@ def test_an_overview_lists_first_the_schemes_the_familys_needs_point_at(services
     assert ctx.status.value == "answered" and ctx.topic.facet == "overview"
     cited = {c.doc_id for c in ctx.citations}
     assert {"kort:hjelpemidler", "kort:grunnstonad", "kort:stottekontakt"} <= cited, cited
+
+
+def test_a_question_in_another_language_finds_the_sources_words_through_the_glossary(services):
+    """Lexical retrieval reads the glossary's Norwegian words for a question in another language: on
+    its own English words BM25 finds nothing to match in Norwegian sources."""
+    from eti.answer.confidence import lexical_terms
+    from eti.answer.context import AskContext
+
+    question = "How do we get respite care so we can rest?"
+    ctx = AskContext(question=question, query=question, language="en")
+    terms = lexical_terms(ctx, services)
+    assert "avlastning" in terms
+    bare = services.retriever.search(question, mode="bm25", k=3).hits
+    bridged = services.retriever.search(question, mode="bm25", k=3, lexical_terms=terms).hits
+    assert "kort:avlastning" not in [h.chunk.doc_id for h in bare]
+    assert "kort:avlastning" in [h.chunk.doc_id for h in bridged], [h.chunk.doc_id for h in bridged]
+    norwegian = AskContext(question="Hvordan får vi avlastning?", query="Hvordan får vi avlastning?", language="nb")
+    assert lexical_terms(norwegian, services) == []
