@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTRA_DEV = ("harmful_dev_extra.yaml", "harmful_dev_more.yaml", "harmful_dev_batch4.yaml", "harmful_dev_batch5.yaml",
              "harmful_dev_batch6.yaml")
 # helper-written covered / uncovered questions for the domain check (eval/README.md)
-DOMAIN_DEV = ("domain_dev.yaml", "domain_dev_batch2.yaml")
+DOMAIN_DEV = ("domain_dev.yaml", "domain_dev_batch2.yaml", "domain_dev_batch3.yaml")
 sys.path.insert(0, str(ROOT))
 
 

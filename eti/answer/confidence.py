@@ -111,8 +111,10 @@ def decide(confidence: float, domain: float | None, named: bool, overview: bool,
     Outside the domain the check learnt (unless retrieval is sure: a deployment's own sources may
     cover more than the cards it learnt from): no answer. Clearly inside: a lower floor. A scheme the
     question names that retrieval found is answered; "hva har vi rett på?" is in the domain by its
-    own words."""
-    outside = domain is not None and domain < cfg.domain_outside and confidence < cfg.confidence_sure
+    own words, so the check never puts an overview question outside: a long message about a diagnosis
+    and a family's life reads unlike the questions it learnt from."""
+    outside = (domain is not None and domain < cfg.domain_outside and confidence < cfg.confidence_sure
+               and not overview)
     floor = cfg.min_confidence_inside if domain is not None and domain >= cfg.domain_inside else cfg.min_confidence
     if named:
         return GateDecision(True, outside, floor)

@@ -68,3 +68,17 @@ def test_without_the_check_the_gate_is_retrievals_own(services):
     ctx = answer("How do I register a car I imported from Germany?", plain)
     assert ctx.domain is None
     assert ctx.reason != "outside_sources"
+
+
+def test_an_overview_question_is_never_put_outside_by_the_check():
+    """ "Hva har vi krav på?" is in the domain by its own words: a long message about a diagnosis reads
+    unlike what the check learnt, so a low domain score does not make it `no_answer`; retrieval's own
+    overview floor still holds. Another question with the same scores stays outside."""
+    from eti.answer.confidence import decide
+    from eti.retrieve import RetrievalConfig
+
+    cfg = RetrievalConfig.load()
+    low_domain, some_confidence = cfg.domain_outside / 2, cfg.min_confidence_overview + 0.05
+    assert decide(some_confidence, low_domain, False, True, cfg).passes
+    assert not decide(some_confidence, low_domain, False, False, cfg).passes
+    assert not decide(cfg.min_confidence_overview / 2, low_domain, False, True, cfg).passes
