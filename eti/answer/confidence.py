@@ -25,9 +25,15 @@ def retrieve(ctx: AskContext, services: Services) -> None:
 def lexical_terms(ctx: AskContext, services: Services) -> list[str]:
     """The sources' Norwegian words for what a question in another language asks (the glossary), for
     lexical retrieval: its own words share none with the sources. Norwegian questions need none."""
-    if ctx.language in ("nb", "nn"):
+    return glossary_terms(ctx.query, ctx.language, services)
+
+
+def glossary_terms(query: str, language: str | None, services: Services) -> list[str]:
+    """``lexical_terms`` for a bare query (the search endpoint): its language detected when not given."""
+    language = language or services.shared.languages.detect(query)
+    if language in ("nb", "nn"):
         return []
-    return services.shared.glossary.norwegian(ctx.query, ctx.language)
+    return services.shared.glossary.norwegian(query, language)
 
 
 def lexical_coverage(ctx: AskContext, services: Services) -> float:

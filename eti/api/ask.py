@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from eti.answer.confidence import glossary_terms
 from eti.answer.context import AskContext
 from eti.answer.pipeline import answer
 from eti.api.errors import problem
@@ -107,7 +108,8 @@ async def ask(body: AskRequest, request: Request):
 @router.post("/search", response_model=SearchResponse, responses={
     503: {"description": "No index loaded, or shedding load"}})
 async def search(body: SearchRequest, request: Request):
-    """Hybrid search over the index, for integrators building their own answers."""
+    """Hybrid search over the index, for integrators building their own answers. A query in another
+    language than Norwegian is also searched on the sources' Norwegian words for what it asks."""
     rt = request.app.state.runtime
     services = await rt.current()
     if services is None:
@@ -116,7 +118,8 @@ async def search(body: SearchRequest, request: Request):
     filters = Filters(sectors=list(f.sectors or []), sources=list(f.sources or []),
                       languages=list(f.language or []), municipality=f.municipality) if f else Filters()
     query = redact(body.query).searchable
-    result = await run_in_threadpool(services.retriever.search, query, filters, "hybrid", body.k)
+    terms = glossary_terms(query, None, services)  # a search in English finds the Norwegian words too
+    result = await run_in_threadpool(services.retriever.search, query, filters, "hybrid", body.k, None, terms)
     return SearchResponse(results=[SearchResult(
         doc_id=h.chunk.doc_id, url=h.chunk.url, title=h.chunk.title, sector=h.chunk.sector, source_id=h.chunk.source_id,
         section=h.chunk.section, text=h.chunk.text, score=round(h.score, 6), municipality=h.chunk.municipality,

