@@ -28,7 +28,7 @@ from eti.answer.context import AskContext, Citation
 from eti.answer.glossary import Glossary
 from eti.answer.passages import Block, DocumentLoader, Passage
 from eti.answer.templates import Templates
-from eti.answer.topics import Topic, TopicRecogniser
+from eti.answer.topics import Scheme, Topic, TopicRecogniser
 from eti.index.lexical import Analyzer
 from eti.retrieve import Filters, Hit
 from eti.sanitize import InstructionFilter
@@ -373,13 +373,13 @@ class Composer:
                                                       outdated=bool(hit and hit.outdated))
             return f"[{citations[c.id].n}]"
 
+        # the sources' words for what a question in another language asks (glossary); None for Norwegian
+        norwegian = None if ctx.language in ("nb", "nn") else self.glossary.norwegian(ctx.query, ctx.language)
         if topic.facet == "overview":
-            norwegian = None if ctx.language in ("nb", "nn") else self.glossary.norwegian(ctx.query, ctx.language)
             pointed = self.topics.needed(" ".join([ctx.query, *(norwegian or [])]))
             parts, fetched = self._overview(docs, lang, cite, ctx.filters, ctx.vector, pointed)
             ctx.hits = [*ctx.hits, *fetched]  # a core scheme's card fetched by id is a hit like the others
         else:
-            norwegian = None if ctx.language in ("nb", "nn") else self.glossary.norwegian(ctx.query, ctx.language)
             parts = self._answer(docs, topic, lang, ctx.query, cite, ctx.hits, ctx.vector, norwegian)
         ctx.answer = "\n\n".join(p for p in parts if p).strip()
         ctx.citations = sorted(citations.values(), key=lambda c: c.n)
@@ -541,7 +541,7 @@ class Composer:
         return self._scheme_docs(docs, [s for s in self.topics.schemes.values() if s.core and s.id not in have],
                                  filters, vector)
 
-    def _scheme_docs(self, docs: list[_Doc], wanted, filters: Filters, vector) -> list[_Doc]:
+    def _scheme_docs(self, docs: list[_Doc], wanted: list[Scheme], filters: Filters, vector) -> list[_Doc]:
         """A document for each of the ``wanted`` schemes: a retrieved one first, else its card fetched by
         id, when the filters allow it."""
         found = {self._scheme_of(d): d for d in reversed(docs) if not d.hit.outdated and self._line_sentence(d)}
