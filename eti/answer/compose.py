@@ -62,6 +62,12 @@ DANGLING = re.compile(r"^(dette|disse|denne|den|slik|derfor|også|òg|i tillegg|
 ANAPHOR = re.compile(r"\b(dette|disse|denne|dei|slike|this|these|such)\s+\w+", re.I)
 
 
+def leans_back(sentence: str) -> bool:
+    """Does the sentence lean on the one before it, at its start ("Dette gjelder …") or inside it
+    ("En barnekoordinator skal ta noe av dette ansvaret.")?"""
+    return bool(DANGLING.match(sentence) or ANAPHOR.search(sentence))
+
+
 @dataclass
 class _Doc:
     hit: Hit
@@ -254,7 +260,7 @@ class Composer:
                         out.append(line_of[(bi, li)])
                         continue
                     for k in line_of[(bi, li)]:
-                        if k[2] > 0 and DANGLING.match(pieces[k]) and out:
+                        if k[2] > 0 and leans_back(pieces[k]) and out:
                             out[-1].append(k)  # "Dette gjelder …" is never shown without what it leans on
                         else:
                             out.append([k])

@@ -471,6 +471,24 @@ def test_a_long_paragraph_is_cut_at_sentences_and_a_sentence_that_leans_back_kee
     assert not any(line.startswith("Dette") for b in alone for line in b.lines), alone
 
 
+def test_a_sentence_that_points_back_inside_it_is_never_shown_without_its_antecedent(services):
+    """ "En barnekoordinator skal ta noe av dette ansvaret." leans on the sentence before it although
+    it does not open with "Dette": it is shown with that sentence or not at all."""
+    from eti.answer.passages import Block
+
+    composer = services.composer
+    text = ("Mange foreldre bruker mye tid på å holde oversikt over møter, søknader og tjenester. "
+            "En barnekoordinator skal ta noe av dette ansvaret. "
+            "Retten til barnekoordinator har gjeldt siden 1. august 2022.")
+    stems = set(composer.analyzer("Hvem har rett til barnekoordinator?"))
+    for budget in (70, 120, 200):
+        shown = " ".join(line for b in composer._trim([Block([text], False)], budget, stems) for line in b.lines)
+        if "dette ansvaret" in shown:
+            assert "Mange foreldre bruker mye tid" in shown, (budget, shown)
+    shown = " ".join(line for b in composer._trim([Block([text], False)], 70, stems) for line in b.lines)
+    assert shown == "Retten til barnekoordinator har gjeldt siden 1. august 2022.", shown
+
+
 def test_a_question_that_names_no_facet_is_answered_from_the_introduction_when_it_says_most(services):
     """ "Er palliasjon bare for livets slutt?" names no facet; the card's introduction, which says the
     care can last for years, is not pushed aside by the "Hva er det?" heading alone."""
