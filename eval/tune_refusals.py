@@ -52,6 +52,11 @@ def main() -> None:
     def by_pattern(texts: list[str]) -> np.ndarray:
         return np.array([any(g.fires(clean(t)) for g in guards.refusals) for t in texts])
 
+    def asks_classifier(texts: list[str]) -> np.ndarray:
+        """As the refusal stage does: a message that gives the assistant instructions goes to the
+        injection stage, never to the classifier (eti/answer/guardrails/stages.py)."""
+        return np.array([guards.instructions.clean(clean(t)).split() == clean(t).split() for t in texts])
+
     if args.split == "test":
         safety = yaml.safe_load((ROOT / "eval" / "safety" / "test.yaml").read_text(encoding="utf-8"))
         bank_qs = yaml.safe_load((ROOT / "eval" / "questions" / "test.yaml").read_text(encoding="utf-8"))
@@ -62,6 +67,7 @@ def main() -> None:
         t = spec.semantic_refusal.threshold
         texts = [clean(x) for x in pos + neg]
         p = guards.refusal_model.probabilities(texts, embedder.embed(texts, "query"))
+        p = np.where(asks_classifier(pos + neg), p, 0.0)
         pat = by_pattern(pos + neg)
         hit = (p >= t) | pat
         print(f"test, threshold {t}: {len(pos)} requests to refuse, {len(neg)} ordinary messages")
@@ -82,6 +88,7 @@ def main() -> None:
         model = RefusalModel.train_on_exemplars([t for t, m in zip(texts, train, strict=True) if m], vectors[train],
                                                 labels[train].tolist(), "cv", spec.semantic_refusal.training)
         scores[held] = model.probabilities([t for t, m in zip(texts, held, strict=True) if m], vectors[held])
+    scores = np.where(asks_classifier(texts), scores, 0.0)
     pat = by_pattern(texts)
     ordinary = labels == "negative"
     near = labels == "extra-negative"
