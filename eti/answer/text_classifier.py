@@ -142,3 +142,46 @@ def _logistic_regression(x: np.ndarray, y: np.ndarray, s: TrainingSettings) -> t
         mb, vb = 0.9 * mb + 0.1 * gb, 0.999 * vb + 0.001 * gb * gb
         b -= s.learning_rate * (mb / (1 - 0.9 ** t)) / (np.sqrt(vb / (1 - 0.999 ** t)) + 1e-8)
     return w, b
+
+
+def train_heads(texts: list[str], vectors: np.ndarray, positive: np.ndarray, mask: np.ndarray,
+                settings: TrainingSettings = TrainingSettings()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Several one-vs-rest classifiers over the same features, trained together (one pass over the
+    features serves them all). ``positive`` and ``mask`` are (n, heads): head j learns from the rows
+    its mask keeps, class-balanced as in ``TextClassifier.train``. Returns the (heads, dim) embedding
+    weights (``embedding_weight`` folded in), the (heads, LEXICAL_DIM) lexical weights and the biases."""
+    y = np.asarray(positive, dtype=np.float32)
+    m = np.asarray(mask, dtype=np.float32)
+    if not ((y * m).sum(axis=0) > 0).all() or not (((1 - y) * m).sum(axis=0) > 0).all():
+        raise ValueError("every head needs both positive and negative examples")
+    x = np.hstack([np.asarray(vectors, dtype=np.float32) * settings.embedding_weight, lexical_features(texts)])
+    w, b = _logistic_regression_heads(x, y, m, settings)
+    dim = np.asarray(vectors).shape[1]
+    return ((w[:dim] * settings.embedding_weight).T.astype(np.float32), w[dim:].T.astype(np.float32),
+            b.astype(np.float32))
+
+
+def _logistic_regression_heads(x: np.ndarray, y: np.ndarray, m: np.ndarray,
+                               s: TrainingSettings) -> tuple[np.ndarray, np.ndarray]:
+    """``_logistic_regression`` for k columns of targets at once: (d, k) weights and (k,) biases."""
+    n, d = x.shape
+    k = y.shape[1]
+    x = x.astype(np.float32, copy=False)
+    xt = np.ascontiguousarray(x.T)
+    pos, neg = (y * m).sum(axis=0), ((1 - y) * m).sum(axis=0)
+    sample_weight = (m * np.where(y > 0, neg / pos, 1.0) / m.sum(axis=0)).astype(np.float32)
+    w = np.zeros((d, k), dtype=np.float32)
+    b = np.zeros(k, dtype=np.float32)
+    mw, vw = np.zeros_like(w), np.zeros_like(w)
+    mb, vb = np.zeros_like(b), np.zeros_like(b)
+    l2 = np.float32(s.l2)
+    for t in range(1, s.iterations + 1):
+        p = (1.0 / (1.0 + np.exp(-(x @ w + b)))).astype(np.float32)
+        r = sample_weight * (p - y)
+        g, gb = xt @ r + l2 * w, r.sum(axis=0)
+        mw, vw = np.float32(0.9) * mw + np.float32(0.1) * g, np.float32(0.999) * vw + np.float32(0.001) * g * g
+        mb, vb = np.float32(0.9) * mb + np.float32(0.1) * gb, np.float32(0.999) * vb + np.float32(0.001) * gb * gb
+        step = np.float32(s.learning_rate / (1 - 0.9 ** t))
+        w -= (step * mw / (np.sqrt(vw / np.float32(1 - 0.999 ** t)) + np.float32(1e-8))).astype(np.float32)
+        b -= (step * mb / (np.sqrt(vb / np.float32(1 - 0.999 ** t)) + np.float32(1e-8))).astype(np.float32)
+    return w, b

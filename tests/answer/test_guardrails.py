@@ -287,6 +287,8 @@ def test_a_request_no_pattern_matches_is_refused_when_the_classifier_is_confiden
     p, exemplar, v = max(scored, key=lambda x: x[0])
     assert p >= guards.refusal_threshold
     assert guards.refusal(exemplar, v) is not None and guards.refusal(exemplar) is None
+    # the head that fires names the guard: a deceive request gets the deceive refusal's reason
+    assert guards.refusal(exemplar, v).name == guards.refusal_model.best(exemplar, v)[0] == "deceive"
     # ordinary questions, and honest ones about the duty to report, are never refused by the classifier
     for ordinary in ("Hvor lang tid tar det før Nav svarer på søknaden om pleiepenger?",
                      "Må jeg si fra til Nav om at jeg har begynt å jobbe litt mens jeg har pleiepenger?",

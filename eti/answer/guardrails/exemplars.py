@@ -93,9 +93,6 @@ class ExemplarBank:
     def margin(self, vector: np.ndarray, positive: tuple[str, ...], negative: tuple[str, ...]) -> float:
         return self.nearest(vector, positive) - self.nearest(vector, negative)
 
-    def best_label(self, vector: np.ndarray, labels: tuple[str, ...]) -> str:
-        return max(labels, key=lambda lbl: self.nearest(vector, (lbl,)))
-
 
 class _AsQuery:
     """Exemplars are messages, so they are embedded the way questions are (e5's "query: " form)."""

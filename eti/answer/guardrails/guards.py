@@ -48,8 +48,8 @@ class GuardEntry(BaseModel):
 
 
 class SemanticRefusalSpec(BaseModel):
-    """A request the refusal classifier (refusal_model.py) scores at or above ``threshold`` is
-    refused by the guard of its nearest refused exemplars, even when no pattern matches."""
+    """A request one of the refusal classifier's heads (refusal_model.py: one per guard) scores at or
+    above ``threshold`` is refused by that head's guard, even when no pattern matches."""
     model_config = ConfigDict(extra="forbid")
     threshold: float  # fitted on the dev split with eval/tune_refusals.py (cross-validated)
     embedding_weight: float = 3.0
@@ -101,7 +101,7 @@ class Guards:
 
     def refusal(self, text: str, vector: np.ndarray | None = None) -> RefusalGuard | None:
         """The first refusal guard whose patterns fire on ``text``; else, with the question's vector,
-        the guard of the nearest refused exemplars when the refusal classifier is confident."""
+        the guard whose head of the refusal classifier is confident."""
         guard = self.pattern_refusal(text)
         if guard is not None or vector is None:
             return guard
@@ -111,22 +111,16 @@ class Guards:
         return next((g for g in self.refusals if g.fires(text)), None)
 
     def classifier_refusal(self, text: str, vector: np.ndarray) -> RefusalGuard | None:
-        """The guard of the nearest refused exemplars, when the classifier's score meets the threshold."""
-        if self.refusal_threshold is None or not self._harmful:
+        """The guard of the refusal classifier's best head, when it scores at least the threshold."""
+        if self.refusal_threshold is None or self.refusal_model is None:
             return None
-        if self.refusal_probability(text, vector) < self.refusal_threshold:
+        name, score = self.refusal_model.best(text, vector)
+        if score < self.refusal_threshold:
             return None
-        name = self.bank.best_label(vector, self._harmful).split(":", 1)[1]
         return next((g for g in self.refusals if g.name == name), None)
 
     def refusal_probability(self, text: str, vector: np.ndarray) -> float:
         return self.refusal_model.probability(text, vector) if self.refusal_model is not None else 0.0
-
-    @property
-    def _harmful(self) -> tuple[str, ...]:
-        # harmful:<guard> from the safety set, extra-harmful:<guard> from eval/harmful_dev_*.yaml
-        return tuple(lbl for lbl in self.bank.other_labels(()) if lbl.startswith(("harmful:", "extra-harmful:"))) \
-            if self.bank else ()
 
 
 def build_guards(spec: GuardSpec, embedder: Embedder | None, cache_path: Path | None = None) -> Guards:
