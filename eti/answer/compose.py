@@ -50,7 +50,7 @@ REPEAT_SHARE = 0.6  # a sentence whose words are this much already shown says no
 OVERVIEW_LINES = 8
 OVERVIEW_LINE_CHARS = 200  # an overview line's sentence: what the scheme gives, said once
 OVERVIEW_PER_SECTOR = 3
-OVERVIEW_FOUND = 5  # an overview keeps at least this many of retrieval's schemes before the core ones
+OVERVIEW_FOUND = 3  # an overview keeps at least this many of retrieval's schemes before the core ones
 # a deadline or an amount: facts that belong under their own scheme, never in a pointer line
 _FACTS = re.compile(r"\b\d+\s*(uker|veker|weeks|måneder|månader|months|dager|dagar|days|kr|kroner|prosent|%)", re.I)
 # a sentence that leans on the one before it ("Dette gjelder…", "2) Du kan…")
@@ -516,12 +516,15 @@ class Composer:
         return lines
 
     @staticmethod
-    def _overview_picks(picked: list[_Doc], limit: int = OVERVIEW_LINES) -> list[_Doc]:
-        """Up to OVERVIEW_LINES schemes: the best of every sector found first (the whole picture across
-        the sectors), then the next best in retrieval's order, at most OVERVIEW_PER_SECTOR from one
-        sector; shown sector by sector, each sector's best first."""
-        chosen: list[_Doc] = []
+    def _overview_picks(picked: list[_Doc], limit: int = OVERVIEW_LINES, first: int = 0) -> list[_Doc]:
+        """Up to ``limit`` schemes: the ``first`` of ``picked`` (those the question points at), then the
+        best of every sector found (the whole picture across the sectors), then the next best in
+        retrieval's order, at most OVERVIEW_PER_SECTOR from one sector; shown sector by sector, each
+        sector's best first."""
+        chosen: list[_Doc] = list(picked[:min(first, limit)])
         for sector in SECTOR_ORDER:
+            if any(c.hit.chunk.sector == sector for c in chosen):
+                continue
             best = next((d for d in picked if d.hit.chunk.sector == sector), None)
             if best is not None and len(chosen) < limit:
                 chosen.append(best)
@@ -614,11 +617,14 @@ class Composer:
             picked.append(d)
         core = self._core_docs(docs, set(), filters or Filters(), vector)  # every core scheme, once
         limit = OVERVIEW_LINES
-        while True:  # room for the core schemes missing, keeping at least OVERVIEW_FOUND of retrieval's own
-            ordered = self._overview_picks(picked, limit)
+        # the schemes the question points at are never pushed out by the core ones
+        n_pointed = sum(self._scheme_of(d) in pointed for d in picked)
+        keep = max(OVERVIEW_FOUND, n_pointed)
+        while True:  # room for the core schemes missing, keeping at least ``keep`` of retrieval's own
+            ordered = self._overview_picks(picked, limit, n_pointed)
             have = {self._scheme_of(d) for d in ordered}
             missing = [d for d in core if self._scheme_of(d) not in have]
-            if len(ordered) + len(missing) <= OVERVIEW_LINES or limit <= OVERVIEW_FOUND:
+            if len(ordered) + len(missing) <= OVERVIEW_LINES or limit <= keep:
                 break
             limit -= 1
         ordered += missing[:OVERVIEW_LINES - len(ordered)]

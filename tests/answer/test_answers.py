@@ -515,6 +515,20 @@ def test_an_overview_lists_first_the_schemes_the_familys_needs_point_at(services
     assert {"kort:hjelpemidler", "kort:grunnstonad", "kort:stottekontakt"} <= cited, cited
 
 
+@pytest.mark.parametrize("question", ["Dottera vår har ein sjeldan muskelsjukdom. Kva kan vi søkje om?",
+                                      "Our son has a rare genetic syndrome. What help can we get?"])
+def test_an_overview_keeps_every_core_scheme_beside_what_retrieval_found(services, question):
+    """However many schemes retrieval finds, the core ones (schemes.yaml `core`: the money, the days
+    off, respite care and the coordinator) each keep their line."""
+    topics = services.shared.topics
+    ctx = answer(question, services)
+    assert ctx.status.value == "answered" and ctx.topic.facet == "overview"
+    cited = {topics.scheme_of_card(c.doc_id) or next(iter(topics.schemes_in(c.title, names_only=True)), None)
+             for c in ctx.citations}
+    core = {sid for sid, s in topics.schemes.items() if s.core}
+    assert core <= cited, core - cited
+
+
 def test_a_question_in_another_language_finds_the_sources_words_through_the_glossary(services):
     """Lexical retrieval reads the glossary's Norwegian words for a question in another language: on
     its own English words BM25 finds nothing to match in Norwegian sources."""
