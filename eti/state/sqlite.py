@@ -47,10 +47,23 @@ class Database:
         self.path, self.now = path, now
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
+        self._wal()
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(schema)
+
+    def _wal(self, attempts: int = 100) -> None:
+        """WAL mode. Switching the journal mode needs the file to itself, and SQLite does not wait for
+        that as it waits for a write lock: when several workers open the file at once, one may get
+        "database is locked" at once. It tries again for a few seconds."""
+        for attempt in range(attempts):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
