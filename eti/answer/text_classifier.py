@@ -122,26 +122,9 @@ class TextClassifier:
 
 
 def _logistic_regression(x: np.ndarray, y: np.ndarray, s: TrainingSettings) -> tuple[np.ndarray, float]:
-    """Class-balanced, L2-regularised logistic regression by full-batch Adam (deterministic)."""
-    n, d = x.shape
-    x, y = x.astype(np.float32, copy=False), y.astype(np.float32, copy=False)
-    xt = np.ascontiguousarray(x.T)
-    sample_weight = (np.where(y > 0, (1 - y).sum() / y.sum(), 1.0) / n).astype(np.float32)
-    w = np.zeros(d, dtype=np.float32)
-    b = 0.0
-    m, v = np.zeros(d, dtype=np.float32), np.zeros(d, dtype=np.float32)
-    mb = vb = 0.0
-    l2 = np.float32(s.l2)
-    for t in range(1, s.iterations + 1):
-        p = (1.0 / (1.0 + np.exp(-(x @ w + np.float32(b))))).astype(np.float32)
-        r = sample_weight * (p - y)
-        g, gb = xt @ r + l2 * w, float(r.sum())
-        m, v = np.float32(0.9) * m + np.float32(0.1) * g, np.float32(0.999) * v + np.float32(0.001) * g * g
-        w -= (np.float32(s.learning_rate / (1 - 0.9 ** t)) * m / (np.sqrt(v / np.float32(1 - 0.999 ** t)) + np.float32(1e-8))
-              ).astype(np.float32)
-        mb, vb = 0.9 * mb + 0.1 * gb, 0.999 * vb + 0.001 * gb * gb
-        b -= s.learning_rate * (mb / (1 - 0.9 ** t)) / (np.sqrt(vb / (1 - 0.999 ** t)) + 1e-8)
-    return w, b
+    """Class-balanced, L2-regularised logistic regression by full-batch Adam (deterministic): one head."""
+    w, b = _logistic_regression_heads(x, np.asarray(y, dtype=np.float32)[:, None], np.ones((len(y), 1), np.float32), s)
+    return w[:, 0], float(b[0])
 
 
 def train_heads(texts: list[str], vectors: np.ndarray, positive: np.ndarray, mask: np.ndarray,
@@ -163,7 +146,9 @@ def train_heads(texts: list[str], vectors: np.ndarray, positive: np.ndarray, mas
 
 def _logistic_regression_heads(x: np.ndarray, y: np.ndarray, m: np.ndarray,
                                s: TrainingSettings) -> tuple[np.ndarray, np.ndarray]:
-    """``_logistic_regression`` for k columns of targets at once: (d, k) weights and (k,) biases."""
+    """Class-balanced (within each head's rows), L2-regularised logistic regression by full-batch Adam,
+    deterministic, for k columns of targets at once: (d, k) weights and (k,) biases. ``m`` (n, k)
+    keeps the rows each head learns from."""
     n, d = x.shape
     k = y.shape[1]
     x = x.astype(np.float32, copy=False)
