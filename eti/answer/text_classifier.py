@@ -111,14 +111,25 @@ class TextClassifier:
     def shipped(cls, filename: str, digest: str, dim: int):
         """The weights shipped in eti/data as ``filename``, when they were trained on the same texts
         (``digest``) with an embedder of this dimension; else None (train instead)."""
-        ref = resources.files("eti.data").joinpath(filename)
-        if not ref.is_file():
-            return None
-        model = cls.from_bytes(ref.read_bytes())
-        if model.digest != digest or model.vector_weights.shape != (dim,):
-            log.warning("the shipped %s is stale; retraining (run eval/build_exemplars.py)", filename)
-            return None
-        return model
+        return shipped_model(filename, cls.from_bytes, digest, dim, lambda m: m.vector_weights.shape[-1])
+
+
+def shipped_model(filename: str, from_bytes, digest: str, dim: int, dim_of):
+    """A classifier shipped in eti/data as ``filename`` (read by ``from_bytes``), when it was trained on
+    the same texts (``digest``) with an embedder of this dimension (``dim_of(model)``); else None, with
+    a log line saying why (the caller trains instead)."""
+    ref = resources.files("eti.data").joinpath(filename)
+    if not ref.is_file():
+        return None
+    try:
+        model = from_bytes(ref.read_bytes())
+    except (KeyError, ValueError):  # a file of an older format
+        log.warning("the shipped %s has an old format; retraining (run eval/build_exemplars.py)", filename)
+        return None
+    if model.digest != digest or dim_of(model) != dim:
+        log.warning("the shipped %s is stale; retraining (run eval/build_exemplars.py)", filename)
+        return None
+    return model
 
 
 def _logistic_regression(x: np.ndarray, y: np.ndarray, s: TrainingSettings) -> tuple[np.ndarray, float]:

@@ -20,15 +20,11 @@ eval/tune_refusals.py (cross-validated), never on test.
 from __future__ import annotations
 
 import io
-import logging
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 
-from eti.answer.text_classifier import TrainingSettings, lexical_features, train_heads
-
-log = logging.getLogger(__name__)
+from eti.answer.text_classifier import TrainingSettings, lexical_features, shipped_model, train_heads
 
 POSITIVE_PREFIXES = ("harmful:", "extra-harmful:")
 IGNORED_PREFIXES = ("extra-domain-",)  # the domain check's examples: not about refusing
@@ -107,16 +103,5 @@ class RefusalModel:
     def shipped_for(cls, embedder_name: str, digest: str, dim: int) -> RefusalModel | None:
         """The weights shipped in eti/data, when they were trained on the same texts (``digest``) with
         an embedder of this dimension; else None (train instead)."""
-        ref = resources.files("eti.data").joinpath(shipped_model_name(embedder_name))
-        if not ref.is_file():
-            return None
-        try:
-            model = cls.from_bytes(ref.read_bytes())
-        except (KeyError, ValueError):  # an older single-head file
-            log.warning("the shipped %s has an old format; retraining", shipped_model_name(embedder_name))
-            return None
-        if model.digest != digest or model.vector_weights.shape[1] != dim:
-            log.warning("the shipped %s is stale; retraining (run eval/build_exemplars.py)",
-                        shipped_model_name(embedder_name))
-            return None
-        return model
+        return shipped_model(shipped_model_name(embedder_name), cls.from_bytes, digest, dim,
+                             lambda m: m.vector_weights.shape[1])
