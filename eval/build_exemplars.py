@@ -23,7 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 # helper-written DEV batches of refused requests and their benign near-misses (eval/README.md)
 EXTRA_DEV = ("harmful_dev_extra.yaml", "harmful_dev_more.yaml", "harmful_dev_batch4.yaml", "harmful_dev_batch5.yaml",
-             "harmful_dev_batch6.yaml", "harmful_dev_batch7.yaml", "harmful_dev_batch8.yaml")
+             "harmful_dev_batch6.yaml", "harmful_dev_batch7.yaml", "harmful_dev_batch8.yaml",
+             "harmful_dev_batch9.yaml")
 # helper-written covered / uncovered questions for the domain check (eval/README.md)
 DOMAIN_DEV = ("domain_dev.yaml", "domain_dev_batch2.yaml", "domain_dev_batch3.yaml")
 sys.path.insert(0, str(ROOT))
