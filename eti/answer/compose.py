@@ -426,7 +426,7 @@ class Composer:
         for p, blocks in sorted(chosen, key=lambda pb: pb[0].order):
             if p is not first:
                 parts.append(f"**{p.heading}**\n" + self._render(blocks, cite(p, primary.hit)))
-        missing = self._missing(primary, topic, lang, cite)
+        missing = self._missing(primary, topic, lang, cite, "\n".join(parts), query_stems)
         if missing:
             parts.append(missing)
         primary_scheme = self.topics.scheme_of_card(primary.hit.chunk.doc_id)
@@ -469,21 +469,45 @@ class Composer:
         share = max(MIN_SHARE, MAIN_CHARS // len(sections))
         return {id(p): share for p in sections}
 
-    def _missing(self, doc: _Doc, topic: Topic, lang: str, cite) -> str:
-        """One fixed phrase when the question asks for a fact the document does not hold."""
+    def _missing(self, doc: _Doc, topic: Topic, lang: str, cite, said: str = "",
+                 query_stems: set[str] | None = None) -> str:
+        """One fixed phrase when the question asks for a fact the document does not hold, after what the
+        document does say about it, when it says something ("Satsene endres hvert år", "Egenandelen
+        avhenger av foreldrenes inntekt") that the answer has not said yet."""
         fact = topic.asked_fact
         if fact is None:
             return ""
         text = "\n".join(p.text for p in doc.passages)
         if self.topics.holds(fact, text):
             return ""
+        nearest = self._said_about(doc, fact, said, query_stems or set())
+        told = f"{nearest[1]} {cite(nearest[0], doc.hit)} " if nearest else ""
         what = self.templates.get(lang, "missing_what")
         scheme = self.topics.scheme_of_card(doc.hit.chunk.doc_id) or next(iter(self.topics.schemes_in(doc.title)), None)
         who = self.topics.schemes[scheme].who_decides if scheme else doc.hit.chunk.title
         key = "amount" if fact == "count" else fact
         host = urlsplit(doc.hit.chunk.url).netloc.removeprefix("www.") or doc.hit.chunk.title
         link = f"{host} {cite(doc.passages[0], doc.hit)}"  # the citation carries the official page's link
-        return self.templates.get(lang, "missing").format(what=what.get(key, what["other"]), link=link, who=who)
+        return told + self.templates.get(lang, "missing").format(what=what.get(key, what["other"]), link=link, who=who)
+
+    def _said_about(self, doc: _Doc, fact: str, said: str, query_stems: set[str]) -> tuple[Passage, str] | None:
+        """The document's sentence about the fact asked for (facets.yaml `asks.<fact>.about`) that the
+        answer has not said, the one sharing most of the question's words; a sentence that leans on the
+        one before it ("Den ...") does not stand alone and is never taken."""
+        best: tuple[float, int, Passage, str] | None = None
+        order = 0
+        for p in doc.passages:
+            for b in p.blocks:
+                for line in b.lines:
+                    for sentence in split_text(line) or [line]:
+                        order += 1
+                        sentence = sentence.strip()
+                        if not sentence or sentence in said or leans_back(sentence) or not self.topics.about_fact(fact, sentence):
+                            continue
+                        score = self._overlap(sentence, query_stems)
+                        if best is None or score > best[0]:
+                            best = (score, order, p, sentence)
+        return (best[2], best[3]) if best else None
 
     def _also_lines(self, primary: _Doc, others: list[_Doc], topic: Topic, lang: str, query_stems: set[str],
                     cite) -> list[str]:

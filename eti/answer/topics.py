@@ -54,13 +54,15 @@ class TopicRecogniser:
     def __init__(self, schemes: dict[str, Scheme], names: Lexicon, context: Lexicon, facets: Lexicon,
                  facet_heads: dict[str, list[re.Pattern]], asks: Lexicon,
                  evidence: dict[str, re.Pattern], continues: Lexicon | None = None,
-                 facet_evidence: dict[str, re.Pattern] | None = None, needs: Lexicon | None = None):
+                 facet_evidence: dict[str, re.Pattern] | None = None, needs: Lexicon | None = None,
+                 about: dict[str, re.Pattern] | None = None):
         self.schemes, self._names, self._context = schemes, names, context
         self._needs = needs or Lexicon.build({})
         self._facets, self.facet_heads = facets, facet_heads
         self._asks, self._evidence = asks, evidence
         self._continues = continues or Lexicon.build({})
         self._facet_evidence = facet_evidence or {}
+        self._about = about or {}
 
     @classmethod
     def load(cls) -> TopicRecogniser:
@@ -80,9 +82,10 @@ class TopicRecogniser:
                           if spec.get("evidence")}
         asks = Lexicon.build({name: [p for ps in spec["question"].values() for p in ps] for name, spec in f["asks"].items()})
         evidence = {name: re.compile(spec["evidence"], re.I) for name, spec in f["asks"].items()}
+        about = {name: re.compile(spec["about"], re.I) for name, spec in f["asks"].items() if spec.get("about")}
         fu = yaml.safe_load(resources.files("eti.data").joinpath("followup.yaml").read_text(encoding="utf-8"))
         continues = Lexicon.build(fu["continues"])  # one entry per language
-        return cls(schemes, names, context, facets, heads, asks, evidence, continues, facet_evidence, needs)
+        return cls(schemes, names, context, facets, heads, asks, evidence, continues, facet_evidence, needs, about)
 
     def schemes_in(self, text: str, names_only: bool = False) -> list[str]:
         """Scheme ids named in ``text``, the one with the longest name first; context words
@@ -130,6 +133,12 @@ class TopicRecogniser:
     def holds(self, fact: str, text: str) -> bool:
         """Does ``text`` contain the kind of fact asked for (a sum in kroner, a phone number, …)?"""
         return bool(self._evidence[fact].search(text))
+
+    def about_fact(self, fact: str, text: str) -> bool:
+        """Does ``text`` speak of the kind of fact asked for without holding it ("Satsene endres hvert år"
+        for an amount)? Facts without an `about` pattern: never."""
+        pattern = self._about.get(fact)
+        return bool(pattern and pattern.search(text))
 
     def recognise(self, text: str) -> Topic:
         schemes = self.schemes_in(text)

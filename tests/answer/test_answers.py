@@ -119,6 +119,17 @@ def test_a_fact_the_sources_do_not_hold_is_said_plainly(services):
     assert ctx.status == "answered"
     assert "Kildene jeg har sier ikke" in ctx.answer
     assert "hjelpest" in ctx.citations[0].title.lower()
+    assert ctx.answer.count("Satsene endres hvert år") == 1, ctx.answer  # what the sources do say, once
+
+
+def test_an_amount_the_sources_do_not_hold_comes_with_what_they_say_about_it(services):
+    ctx = answer("Hvor mye er pleiepenger per dag?", services)
+    assert ctx.status == "answered"
+    # the document's own sentence about the amount ("… kan endres"), cited, just before the plain "not held"
+    said = re.search(r"([^\n.]*\b(endres|justeres|avhenger)\b[^\n]*?)\. \[(\d+)\] Kildene jeg har sier ikke", ctx.answer)
+    assert said, ctx.answer
+    assert ctx.answer.count(said.group(1)) == 1
+    assert 1 <= int(said.group(3)) <= len(ctx.citations)
 
 
 def test_a_count_the_card_holds_is_given(services):
